@@ -1,0 +1,12 @@
+//===- InitAll.cpp - register everything qprep provides -------------------===//
+
+#include "qprep/InitAll.h"
+#include "qprep/Dialect/QPrep/IR/QPrepDialect.h"
+
+#include "mlir/IR/DialectRegistry.h"
+
+void mlir::qprep::registerAllDialects(DialectRegistry &registry) {
+  registry.insert<QPrepDialect>();
+}
+
+void mlir::qprep::registerAllPasses() {}
