@@ -358,7 +358,8 @@ FailureOr<ObserverAttr> ObserverAttr::parseBody(AsmParser &parser) {
   llvm::APFloat averagingConstant(getDefaultAveragingConstant());
   int64_t bins = getDefaultBins(), upsampleRate = getDefaultUpsampleRate();
   bool reduceRange = false, fakeQuant = false;
-  if (succeeded(parser.parseOptionalLParen())) {
+  if (succeeded(parser.parseOptionalLParen()) &&
+      failed(parser.parseOptionalRParen())) {
     static constexpr StringRef keys[] = {"eps",          "reduce_range",
                                          "averaging_constant", "bins",
                                          "upsample_rate", "fake_quant"};
