@@ -2,6 +2,7 @@
 
 #include "qprep/InitAll.h"
 #include "qprep/Dialect/QPrep/IR/QPrepDialect.h"
+#include "qprep/Dialect/QPrep/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -9,4 +10,4 @@ void mlir::qprep::registerAllDialects(DialectRegistry &registry) {
   registry.insert<QPrepDialect>();
 }
 
-void mlir::qprep::registerAllPasses() {}
+void mlir::qprep::registerAllPasses() { registerQPrepPasses(); }

@@ -1,0 +1,84 @@
+//===- Passes.td - qprep passes ----------------------------*- tablegen -*-===//
+
+#ifndef QPREP_DIALECT_QPREP_TRANSFORMS_PASSES_TD
+#define QPREP_DIALECT_QPREP_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def CollectQSpecsPass : Pass<"qprep-collect-qspecs", "::mlir::ModuleOp"> {
+  let summary = "Validate and normalize quantization annotations";
+  let description = [{
+    Reads every annotation of every function in PyTorch's key order (the
+    function's annotated arguments, then a pre-order walk of the body; per op
+    its input edges in operand order, then its results), checks every
+    reference, and rewrites the annotations into a normal form that no longer
+    depends on where they are written:
+
+    * every `#qprep.shared` and `#qprep.derived` reference becomes absolute:
+      `edge i of "id"` (with `i` the first operand that carries the value),
+      `result i of "id"` for a node that is an op result, and
+      `operand i of "id"` for a node that is a block argument. Ops that are
+      referenced but have no `qprep.id` get one (`"<op name>#<n>"`);
+    * an operand that repeats an annotated operand's value (one edge) gets the
+      same entry.
+
+    Errors point at the annotated op: duplicate ids, references to missing ids
+    or out-of-range indices, shared or derived specs that name an edge or node
+    without an annotation, and `derive = @fn` naming no function.
+
+    Before:
+    ```mlir
+    %0 = tosa.concat %a, %b {axis = 0 : i32,
+           qprep.inputs = [#act, #qprep.shared<edge 0>],
+           qprep.outputs = [#qprep.shared<edge 0>]} : ...
+    ```
+    After:
+    ```mlir
+    %0 = tosa.concat %a, %b {axis = 0 : i32, qprep.id = "tosa.concat#3",
+           qprep.inputs = [#act, #qprep.shared<edge 0 of "tosa.concat#3">],
+           qprep.outputs = [#qprep.shared<edge 0 of "tosa.concat#3">]} : ...
+    ```
+  }];
+  let statistics = [
+    Statistic<"numKeys", "num-keys", "Annotated edges and nodes">,
+  ];
+}
+
+def ResolveSharingPass : Pass<"qprep-resolve-sharing", "::mlir::ModuleOp"> {
+  let summary = "Form sharing groups and create one qprep.observer per group";
+  let description = [{
+    PyTorch's `_get_edge_or_node_to_group_id` and `_get_obs_or_fq_map`:
+    unions annotated edges and nodes into sharing groups (explicit
+    `#qprep.shared` specs, transitively, and implicit sharing between the
+    edges and the node of one value when their root specs agree on dtype,
+    dynamic, quant_min, quant_max, qscheme, ch_axis, scale and zero_point),
+    creates one `qprep.observer` symbol per group from the spec PyTorch would
+    build it from, and rewrites every annotation entry to the symbol of its
+    group's observer.
+
+    Groups whose spec is `#qprep.none` get no observer; their entries become
+    `#qprep.none`. Derived observers name the observers they derive from.
+    Resolution is order-independent where PyTorch fails only because of
+    visiting order (see docs/Sharing.md).
+
+    Before:
+    ```mlir
+    %0 = "foo.conv"(%x) {qprep.outputs = [#act]} : ...
+    %1 = "foo.relu"(%0) {qprep.inputs = [#act], qprep.outputs = [#qprep.shared<edge 0>]} : ...
+    ```
+    After:
+    ```mlir
+    qprep.observer @obs0 = #act
+    ...
+    %0 = "foo.conv"(%x) {qprep.outputs = [@obs0]} : ...
+    %1 = "foo.relu"(%0) {qprep.inputs = [@obs0], qprep.outputs = [@obs0]} : ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::qprep::QPrepDialect"];
+  let statistics = [
+    Statistic<"numGroups", "num-groups", "Sharing groups">,
+    Statistic<"numObservers", "num-observers", "Observers created">,
+  ];
+}
+
+#endif // QPREP_DIALECT_QPREP_TRANSFORMS_PASSES_TD

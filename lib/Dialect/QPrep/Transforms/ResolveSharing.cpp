@@ -1,0 +1,223 @@
+//===- ResolveSharing.cpp - sharing groups -> qprep.observer symbols ------===//
+//
+// The second stage of prepare: forms PyTorch's sharing groups (see
+// qprep/Analysis/Sharing.h), creates one qprep.observer per group from the spec
+// PyTorch would build it from, and rewrites every annotation entry to the
+// symbol of its group's observer. What this pass decides is all in the IR: a
+// user pass may edit the observers before insertion (PyTorch's
+// obs_or_fq_callback), and qprep-insert-observers reads only the symbols.
+//
+// Debug with -debug-only=qprep-resolve-sharing (prints every group).
+//
+//===----------------------------------------------------------------------===//
+
+#include "qprep/Analysis/Sharing.h"
+#include "qprep/Dialect/QPrep/IR/QPrepOps.h"
+#include "qprep/Dialect/QPrep/Transforms/Passes.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace mlir {
+namespace qprep {
+#define GEN_PASS_DEF_RESOLVESHARINGPASS
+#include "qprep/Dialect/QPrep/Transforms/Passes.h.inc"
+} // namespace qprep
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::qprep;
+
+namespace {
+struct ResolveSharingPass
+    : public qprep::impl::ResolveSharingPassBase<ResolveSharingPass> {
+  using Base::Base;
+  void runOnOperation() override;
+
+private:
+  LogicalResult resolveFunction(FunctionOpInterface func,
+                                SymbolTable &symbolTable, OpBuilder &builder);
+  /// Observers are named @obs0, @obs1, ... across the module, in group order.
+  unsigned nextObserverId = 0;
+};
+} // namespace
+
+/// Rewrites the annotations of every key to `entries[key]`.
+static void writeBack(FunctionAnnotations &ann, ArrayRef<Attribute> entries) {
+  MLIRContext *ctx = ann.getFunction()->getContext();
+  llvm::SmallPtrSet<Operation *, 16> done;
+  for (auto [i, key] : llvm::enumerate(ann.getKeys())) {
+    if (key.kind == AnnotatedKey::Argument) {
+      ann.getFunction().setArgAttr(
+          key.index, QPrepDialect::getArgOutputAttrName(), entries[i]);
+      continue;
+    }
+    Operation *op = key.holder;
+    if (!done.insert(op).second)
+      continue;
+    if (auto inputs =
+            op->getAttrOfType<ArrayAttr>(QPrepDialect::getInputsAttrName())) {
+      SmallVector<Attribute> newInputs(inputs.getValue());
+      for (auto [j, entry] : llvm::enumerate(newInputs)) {
+        if (isa<UnitAttr>(entry))
+          continue;
+        if (std::optional<unsigned> k = ann.lookup({op->getOperand(j), op}))
+          entry = entries[*k];
+      }
+      op->setAttr(QPrepDialect::getInputsAttrName(),
+                  ArrayAttr::get(ctx, newInputs));
+    }
+    if (auto outputs =
+            op->getAttrOfType<ArrayAttr>(QPrepDialect::getOutputsAttrName())) {
+      SmallVector<Attribute> newOutputs(outputs.getValue());
+      for (auto [j, entry] : llvm::enumerate(newOutputs)) {
+        if (isa<UnitAttr, NoQSpecAttr>(entry))
+          continue;
+        if (std::optional<unsigned> k = ann.lookup({op->getResult(j), nullptr}))
+          entry = entries[*k];
+      }
+      op->setAttr(QPrepDialect::getOutputsAttrName(),
+                  ArrayAttr::get(ctx, newOutputs));
+    }
+  }
+}
+
+LogicalResult ResolveSharingPass::resolveFunction(FunctionOpInterface func,
+                                                  SymbolTable &symbolTable,
+                                                  OpBuilder &builder) {
+  FailureOr<FunctionAnnotations> annOr = FunctionAnnotations::collect(func);
+  if (failed(annOr))
+    return failure();
+  FunctionAnnotations &ann = *annOr;
+  FailureOr<SharingGroups> groupsOr = computeSharingGroups(ann);
+  if (failed(groupsOr))
+    return failure();
+  SharingGroups &groups = *groupsOr;
+  ArrayRef<AnnotatedKey> keys = ann.getKeys();
+  MLIRContext *ctx = func->getContext();
+  unsigned numGroupsHere = groups.getNumGroups();
+  numGroups += numGroupsHere;
+
+  // Name every observed group first, so that derived observers can name their
+  // sources whatever the order of the groups (PyTorch needs the sources
+  // created first and fails with a KeyError otherwise).
+  SmallVector<FlatSymbolRefAttr> observerOf(numGroupsHere);
+  SmallVector<ObserverOp> created(numGroupsHere);
+  for (unsigned g = 0; g < numGroupsHere; ++g) {
+    Attribute spec = keys[groups.specKey[g]].spec;
+    if (isa<NoQSpecAttr>(spec))
+      continue;
+    if (auto sym = dyn_cast<FlatSymbolRefAttr>(spec)) {
+      // Already resolved by an earlier run.
+      observerOf[g] = sym;
+      continue;
+    }
+    std::string name;
+    do
+      name = "obs" + std::to_string(nextObserverId++);
+    while (symbolTable.lookup(name));
+    auto obs = ObserverOp::create(builder, func->getLoc(), name, spec, nullptr,
+                                  nullptr, nullptr, nullptr);
+    symbolTable.insert(obs);
+    builder.setInsertionPointAfter(obs);
+    created[g] = obs;
+    observerOf[g] = FlatSymbolRefAttr::get(obs.getSymNameAttr());
+    ++numObservers;
+  }
+
+  // Derived observers: sources become observer symbols; a derived group must
+  // not depend on itself, directly or through other derived groups.
+  SmallVector<SmallVector<unsigned, 2>> derivedDeps(numGroupsHere);
+  bool ok = true;
+  for (unsigned g = 0; g < numGroupsHere; ++g) {
+    unsigned specKey = groups.specKey[g];
+    auto derived = dyn_cast<DerivedQSpecAttr>(keys[specKey].spec);
+    if (!derived)
+      continue;
+    SmallVector<Attribute> sources;
+    for (Attribute src : derived.getDerivedFrom()) {
+      if (isa<FlatSymbolRefAttr>(src)) {
+        sources.push_back(src);
+        continue;
+      }
+      FailureOr<unsigned> k = ann.resolveAnnotatedRef(
+          cast<RefAttr>(src), keys[specKey].holder, ann.getDiagOp(specKey),
+          "#qprep.derived");
+      if (failed(k)) {
+        ok = false;
+        continue;
+      }
+      unsigned srcGroup = groups.groupOf[*k];
+      if (!observerOf[srcGroup]) {
+        ann.getDiagOp(specKey)->emitOpError()
+            << "#qprep.derived derives from " << ann.describe(*k)
+            << ", whose sharing group has no observer (#qprep.none)";
+        ok = false;
+        continue;
+      }
+      derivedDeps[g].push_back(srcGroup);
+      sources.push_back(observerOf[srcGroup]);
+    }
+    if (!ok)
+      continue;
+    created[g].setSpecAttr(DerivedQSpecAttr::get(
+        ctx, derived.getDtype(), ArrayAttr::get(ctx, sources),
+        derived.getQuantMin(), derived.getQuantMax(), derived.getQscheme(),
+        derived.getChAxis(), derived.getIsDynamic(), derived.getDeriveFn()));
+  }
+  if (!ok)
+    return failure();
+  // Cycle check over derived groups (iterative DFS, three colours).
+  SmallVector<uint8_t> colour(numGroupsHere, 0);
+  for (unsigned start = 0; start < numGroupsHere; ++start) {
+    if (colour[start] || derivedDeps[start].empty())
+      continue;
+    SmallVector<std::pair<unsigned, unsigned>> stack{{start, 0}};
+    colour[start] = 1;
+    while (!stack.empty()) {
+      auto &[g, next] = stack.back();
+      if (next == derivedDeps[g].size()) {
+        colour[g] = 2;
+        stack.pop_back();
+        continue;
+      }
+      unsigned dep = derivedDeps[g][next++];
+      if (colour[dep] == 1) {
+        unsigned key = groups.specKey[dep];
+        return ann.getDiagOp(key)->emitOpError()
+               << "#qprep.derived spec of " << ann.describe(key)
+               << " derives from itself (through its sharing group)";
+      }
+      if (colour[dep] == 0) {
+        colour[dep] = 1;
+        stack.push_back({dep, 0});
+      }
+    }
+  }
+
+  SmallVector<Attribute> entries(keys.size());
+  for (unsigned i = 0; i < keys.size(); ++i) {
+    FlatSymbolRefAttr obs = observerOf[groups.groupOf[i]];
+    entries[i] = obs ? Attribute(obs) : Attribute(NoQSpecAttr::get(ctx));
+  }
+  writeBack(ann, entries);
+  return success();
+}
+
+void ResolveSharingPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  nextObserverId = 0;
+  SymbolTable symbolTable(module);
+  OpBuilder builder(module.getContext());
+  // Observers go at the top of the module, in group order.
+  builder.setInsertionPointToStart(module.getBody());
+  while (builder.getInsertionPoint() != module.getBody()->end() &&
+         isa<ObserverOp>(*builder.getInsertionPoint()))
+    builder.setInsertionPointAfter(&*builder.getInsertionPoint());
+  bool ok = true;
+  for (auto func :
+       llvm::make_early_inc_range(module.getOps<FunctionOpInterface>()))
+    ok &= succeeded(resolveFunction(func, symbolTable, builder));
+  if (!ok)
+    signalPassFailure();
+}
