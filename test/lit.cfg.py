@@ -17,6 +17,7 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%qprep_src_root", config.qprep_src_root))
 config.substitutions.append(("%qprep_obj_root", config.qprep_obj_root))
 config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%qprep_tools_dir", config.qprep_tools_dir))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
@@ -24,3 +25,14 @@ llvm_config.use_default_substitutions()
 tool_dirs = [config.qprep_tools_dir, config.llvm_tools_dir]
 tools = ["qprep-opt", "mlir-opt", "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Features for tests that compare with PyTorch.
+import subprocess
+
+if subprocess.call([config.python_executable, "-c", "import torch"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
+    config.available_features.add("torch")
+seed = os.path.join(config.qprep_src_root, "..", "shared", "seeds",
+                    "pt2e_prepare_2024.py")
+if os.path.exists(seed):
+    config.available_features.add("pt2e-seed")
