@@ -32,13 +32,17 @@ FunctionAnnotations::collect(FunctionOpInterface func) {
   }
 
   // 2. Ops in a pre-order walk.
+  MLIRContext *ctx = func->getContext();
+  auto idName = StringAttr::get(ctx, QPrepDialect::getIdAttrName());
+  auto inputsName = StringAttr::get(ctx, QPrepDialect::getInputsAttrName());
+  auto outputsName = StringAttr::get(ctx, QPrepDialect::getOutputsAttrName());
   bool failedIds = false;
   unsigned counter = 0;
   func->walk<WalkOrder::PreOrder>([&](Operation *op) {
     if (op == func.getOperation())
       return;
     result.order[op] = counter++;
-    if (auto id = op->getAttrOfType<StringAttr>(QPrepDialect::getIdAttrName())) {
+    if (auto id = dyn_cast_or_null<StringAttr>(op->getDiscardableAttr(idName))) {
       auto [it, inserted] = result.ids.try_emplace(id.getValue(), op);
       if (!inserted) {
         InFlightDiagnostic diag = op->emitOpError()
@@ -49,7 +53,7 @@ FunctionAnnotations::collect(FunctionOpInterface func) {
       }
     }
     if (auto inputs =
-            op->getAttrOfType<ArrayAttr>(QPrepDialect::getInputsAttrName())) {
+            dyn_cast_or_null<ArrayAttr>(op->getDiscardableAttr(inputsName))) {
       for (auto [i, spec] : llvm::enumerate(inputs.getValue())) {
         if (isa<UnitAttr>(spec) || i >= op->getNumOperands())
           continue;
@@ -63,7 +67,7 @@ FunctionAnnotations::collect(FunctionOpInterface func) {
       }
     }
     if (auto outputs =
-            op->getAttrOfType<ArrayAttr>(QPrepDialect::getOutputsAttrName())) {
+            dyn_cast_or_null<ArrayAttr>(op->getDiscardableAttr(outputsName))) {
       for (auto [i, spec] : llvm::enumerate(outputs.getValue())) {
         // PyTorch's output_qspec = None means "not annotated".
         if (isa<UnitAttr, NoQSpecAttr>(spec) || i >= op->getNumResults())
@@ -171,6 +175,58 @@ FunctionAnnotations::resolveAnnotatedRef(RefAttr ref, Operation *holder,
   if (target && target != diagOp)
     diag.attachNote(target->getLoc()) << "referenced op";
   return diag;
+}
+
+void FunctionAnnotations::writeBack(ArrayRef<Attribute> entries) {
+  MLIRContext *ctx = func->getContext();
+  auto inputsName = StringAttr::get(ctx, QPrepDialect::getInputsAttrName());
+  auto outputsName = StringAttr::get(ctx, QPrepDialect::getOutputsAttrName());
+  auto unit = UnitAttr::get(ctx);
+  llvm::SmallPtrSet<Operation *, 16> done;
+  for (auto [i, key] : llvm::enumerate(keys)) {
+    if (key.kind == AnnotatedKey::Argument) {
+      if (func.getArgAttr(key.index, QPrepDialect::getArgOutputAttrName()) !=
+          entries[i])
+        func.setArgAttr(key.index, QPrepDialect::getArgOutputAttrName(),
+                        entries[i]);
+      continue;
+    }
+    Operation *op = key.holder;
+    if (!done.insert(op).second)
+      continue;
+    NamedAttrList attrs(op->getDiscardableAttrDictionary());
+    bool changed = false;
+    if (auto inputs = dyn_cast_or_null<ArrayAttr>(attrs.get(inputsName))) {
+      SmallVector<Attribute> newInputs(inputs.getValue());
+      for (unsigned j = 0, e = op->getNumOperands(); j < e; ++j) {
+        std::optional<unsigned> k = lookup({op->getOperand(j), op});
+        if (!k)
+          continue;
+        if (j >= newInputs.size())
+          newInputs.resize(j + 1, unit);
+        newInputs[j] = entries[*k];
+      }
+      // Trailing holes carry no information.
+      while (!newInputs.empty() && isa<UnitAttr>(newInputs.back()))
+        newInputs.pop_back();
+      if (ArrayRef<Attribute>(newInputs) != inputs.getValue()) {
+        attrs.set(inputsName, ArrayAttr::get(ctx, newInputs));
+        changed = true;
+      }
+    }
+    if (auto outputs = dyn_cast_or_null<ArrayAttr>(attrs.get(outputsName))) {
+      SmallVector<Attribute> newOutputs(outputs.getValue());
+      for (auto [j, entry] : llvm::enumerate(newOutputs))
+        if (std::optional<unsigned> k = lookup({op->getResult(j), nullptr}))
+          entry = entries[*k];
+      if (ArrayRef<Attribute>(newOutputs) != outputs.getValue()) {
+        attrs.set(outputsName, ArrayAttr::get(ctx, newOutputs));
+        changed = true;
+      }
+    }
+    if (changed)
+      op->setDiscardableAttrs(attrs.getDictionary(ctx));
+  }
 }
 
 std::string FunctionAnnotations::describe(unsigned i) const {

@@ -95,6 +95,12 @@ public:
   /// A readable description of key `i`, e.g. "input edge 1 of 'tosa.concat'".
   std::string describe(unsigned i) const;
 
+  /// Writes `entries[i]` as the annotation of key `i`: every operand position
+  /// that carries an annotated edge's value, every annotated result, every
+  /// annotated argument. Each op's attributes are updated once, and only if
+  /// they change.
+  void writeBack(ArrayRef<Attribute> entries);
+
 private:
   mutable FunctionOpInterface func;
   SmallVector<AnnotatedKey> keys;

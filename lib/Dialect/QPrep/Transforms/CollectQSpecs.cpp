@@ -46,7 +46,6 @@ private:
   FailureOr<RefAttr> normalize(RefAttr ref, unsigned key, StringRef what);
   /// The normal form of key `i`'s spec.
   FailureOr<Attribute> normalizeSpec(unsigned i);
-  void writeBack(ArrayRef<Attribute> specs);
 
   FunctionAnnotations &ann;
   MLIRContext *ctx;
@@ -81,19 +80,22 @@ FailureOr<RefAttr> Normalizer::normalize(RefAttr ref, unsigned key,
   if (failed(target))
     return failure();
   EdgeOrNode eon = ann.getKey(*target).key;
+  // References to the annotated op itself stay relative (they move with
+  // it); references to other ops name them by id.
+  auto make = [&](RefKind kind, unsigned index, Operation *op) {
+    return RefAttr::get(ctx, kind, index,
+                        op == holder ? StringAttr() : getOrAssignId(op));
+  };
   if (!eon.isNode())
-    return RefAttr::get(ctx, RefKind::edge,
-                        firstOperandIndex(eon.user, eon.value),
-                        getOrAssignId(eon.user));
+    return make(RefKind::edge, firstOperandIndex(eon.user, eon.value),
+                eon.user);
   if (auto result = dyn_cast<OpResult>(eon.value))
-    return RefAttr::get(ctx, RefKind::result, result.getResultNumber(),
-                        getOrAssignId(result.getOwner()));
+    return make(RefKind::result, result.getResultNumber(), result.getOwner());
   // A block argument: name it through the op the reference went through.
   Operation *through =
       ref.getOpId() ? ann.lookupId(ref.getOpId().getValue()) : holder;
-  return RefAttr::get(ctx, RefKind::operand,
-                      firstOperandIndex(through, eon.value),
-                      getOrAssignId(through));
+  return make(RefKind::operand, firstOperandIndex(through, eon.value),
+              through);
 }
 
 FailureOr<Attribute> Normalizer::normalizeSpec(unsigned i) {
@@ -132,46 +134,6 @@ FailureOr<Attribute> Normalizer::normalizeSpec(unsigned i) {
       derived.getChAxis(), derived.getIsDynamic(), derived.getDeriveFn()));
 }
 
-void Normalizer::writeBack(ArrayRef<Attribute> specs) {
-  FunctionOpInterface func = ann.getFunction();
-  llvm::SmallPtrSet<Operation *, 16> done;
-  for (auto [i, key] : llvm::enumerate(ann.getKeys())) {
-    if (key.kind == AnnotatedKey::Argument) {
-      func.setArgAttr(key.index, QPrepDialect::getArgOutputAttrName(),
-                      specs[i]);
-      continue;
-    }
-    Operation *op = key.holder;
-    if (!done.insert(op).second)
-      continue;
-    if (auto inputs =
-            op->getAttrOfType<ArrayAttr>(QPrepDialect::getInputsAttrName())) {
-      SmallVector<Attribute> entries(inputs.getValue());
-      for (unsigned j = 0, e = op->getNumOperands(); j < e; ++j)
-        if (std::optional<unsigned> k = ann.lookup({op->getOperand(j), op})) {
-          if (j >= entries.size())
-            entries.resize(j + 1, UnitAttr::get(ctx));
-          entries[j] = specs[*k];
-        }
-      // Trailing holes carry no information.
-      while (!entries.empty() && isa<UnitAttr>(entries.back()))
-        entries.pop_back();
-      op->setAttr(QPrepDialect::getInputsAttrName(),
-                  ArrayAttr::get(ctx, entries));
-    }
-    if (auto outputs =
-            op->getAttrOfType<ArrayAttr>(QPrepDialect::getOutputsAttrName())) {
-      SmallVector<Attribute> entries(outputs.getValue());
-      for (unsigned j = 0, e = entries.size(); j < e; ++j)
-        if (std::optional<unsigned> k = ann.lookup({op->getResult(j), nullptr}))
-          if (ann.getKey(*k).holder == op)
-            entries[j] = specs[*k];
-      op->setAttr(QPrepDialect::getOutputsAttrName(),
-                  ArrayAttr::get(ctx, entries));
-    }
-  }
-}
-
 LogicalResult Normalizer::run() {
   SmallVector<Attribute> specs;
   bool ok = true;
@@ -184,7 +146,7 @@ LogicalResult Normalizer::run() {
   }
   if (!ok)
     return failure();
-  writeBack(specs);
+  ann.writeBack(specs);
   return success();
 }
 

@@ -42,46 +42,6 @@ private:
 };
 } // namespace
 
-/// Rewrites the annotations of every key to `entries[key]`.
-static void writeBack(FunctionAnnotations &ann, ArrayRef<Attribute> entries) {
-  MLIRContext *ctx = ann.getFunction()->getContext();
-  llvm::SmallPtrSet<Operation *, 16> done;
-  for (auto [i, key] : llvm::enumerate(ann.getKeys())) {
-    if (key.kind == AnnotatedKey::Argument) {
-      ann.getFunction().setArgAttr(
-          key.index, QPrepDialect::getArgOutputAttrName(), entries[i]);
-      continue;
-    }
-    Operation *op = key.holder;
-    if (!done.insert(op).second)
-      continue;
-    if (auto inputs =
-            op->getAttrOfType<ArrayAttr>(QPrepDialect::getInputsAttrName())) {
-      SmallVector<Attribute> newInputs(inputs.getValue());
-      for (auto [j, entry] : llvm::enumerate(newInputs)) {
-        if (isa<UnitAttr>(entry))
-          continue;
-        if (std::optional<unsigned> k = ann.lookup({op->getOperand(j), op}))
-          entry = entries[*k];
-      }
-      op->setAttr(QPrepDialect::getInputsAttrName(),
-                  ArrayAttr::get(ctx, newInputs));
-    }
-    if (auto outputs =
-            op->getAttrOfType<ArrayAttr>(QPrepDialect::getOutputsAttrName())) {
-      SmallVector<Attribute> newOutputs(outputs.getValue());
-      for (auto [j, entry] : llvm::enumerate(newOutputs)) {
-        if (isa<UnitAttr, NoQSpecAttr>(entry))
-          continue;
-        if (std::optional<unsigned> k = ann.lookup({op->getResult(j), nullptr}))
-          entry = entries[*k];
-      }
-      op->setAttr(QPrepDialect::getOutputsAttrName(),
-                  ArrayAttr::get(ctx, newOutputs));
-    }
-  }
-}
-
 LogicalResult ResolveSharingPass::resolveFunction(FunctionOpInterface func,
                                                   SymbolTable &symbolTable,
                                                   OpBuilder &builder) {
@@ -200,7 +160,7 @@ LogicalResult ResolveSharingPass::resolveFunction(FunctionOpInterface func,
     FlatSymbolRefAttr obs = observerOf[groups.groupOf[i]];
     entries[i] = obs ? Attribute(obs) : Attribute(NoQSpecAttr::get(ctx));
   }
-  writeBack(ann, entries);
+  ann.writeBack(entries);
   return success();
 }
 

@@ -14,13 +14,17 @@ def CollectQSpecsPass : Pass<"qprep-collect-qspecs", "::mlir::ModuleOp"> {
     reference, and rewrites the annotations into a normal form that no longer
     depends on where they are written:
 
-    * every `#qprep.shared` and `#qprep.derived` reference becomes absolute:
-      `edge i of "id"` (with `i` the first operand that carries the value),
-      `result i of "id"` for a node that is an op result, and
-      `operand i of "id"` for a node that is a block argument. Ops that are
-      referenced but have no `qprep.id` get one (`"<op name>#<n>"`);
+    * every `#qprep.shared` and `#qprep.derived` reference takes one
+      canonical form: `edge i` (with `i` the first operand that carries the
+      value), `result i` for a node that is an op result, and `operand i` for
+      a node that is a block argument, reached through an op that uses it.
+      References to the annotated op itself stay relative (they move with
+      it); references to any other op name it with `of "id"`, and ops that
+      are referenced but have no `qprep.id` get one (`"<op name>#<n>"`);
     * an operand that repeats an annotated operand's value (one edge) gets the
       same entry.
+
+    Annotations already in normal form are left untouched.
 
     Errors point at the annotated op: duplicate ids, references to missing ids
     or out-of-range indices, shared or derived specs that name an edge or node
@@ -28,15 +32,11 @@ def CollectQSpecsPass : Pass<"qprep-collect-qspecs", "::mlir::ModuleOp"> {
 
     Before:
     ```mlir
-    %0 = tosa.concat %a, %b {axis = 0 : i32,
-           qprep.inputs = [#act, #qprep.shared<edge 0>],
-           qprep.outputs = [#qprep.shared<edge 0>]} : ...
+    %1 = tosa.clamp %0 {..., qprep.inputs = [#qprep.shared<operand 0>]} : ...
     ```
-    After:
+    After (`%0` is the result of the op at position 3 in the function):
     ```mlir
-    %0 = tosa.concat %a, %b {axis = 0 : i32, qprep.id = "tosa.concat#3",
-           qprep.inputs = [#act, #qprep.shared<edge 0 of "tosa.concat#3">],
-           qprep.outputs = [#qprep.shared<edge 0 of "tosa.concat#3">]} : ...
+    %1 = tosa.clamp %0 {..., qprep.inputs = [#qprep.shared<result 0 of "tosa.conv2d#3">]} : ...
     ```
   }];
   let statistics = [
