@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # qprep's one entry point for set-up, the example and the tests.
 #
-#   ./dev.sh example   install what is missing, build, run qprep on examples/
+#   ./dev.sh example   install what is missing, build, prepare examples/small_cnn.mlir
 #   ./dev.sh test      install what is missing, build, run the whole test suite
 #   ./dev.sh build     install what is missing and build
 #
@@ -62,8 +62,8 @@ case "${1:-}" in
     ;;
   example)
     build
-    log "verifying and printing examples/small_cnn.mlir"
-    "$BUILD_DIR/bin/qprep-opt" "$ROOT/examples/small_cnn.mlir"
+    log "qprep-prepare on examples/small_cnn.mlir"
+    "$BUILD_DIR/bin/qprep-opt" "$ROOT/examples/small_cnn.mlir" --qprep-prepare
     ;;
   test)
     build

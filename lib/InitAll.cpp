@@ -3,6 +3,7 @@
 #include "qprep/InitAll.h"
 #include "qprep/Dialect/QPrep/IR/QPrepDialect.h"
 #include "qprep/Dialect/QPrep/Transforms/Passes.h"
+#include "qprep/Dialect/QPrep/Transforms/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -10,4 +11,7 @@ void mlir::qprep::registerAllDialects(DialectRegistry &registry) {
   registry.insert<QPrepDialect>();
 }
 
-void mlir::qprep::registerAllPasses() { registerQPrepPasses(); }
+void mlir::qprep::registerAllPasses() {
+  registerQPrepPasses();
+  registerPreparePipeline();
+}

@@ -81,4 +81,47 @@ def ResolveSharingPass : Pass<"qprep-resolve-sharing", "::mlir::ModuleOp"> {
   ];
 }
 
+def InsertObserversPass : Pass<"qprep-insert-observers", "::mlir::ModuleOp"> {
+  let summary = "Insert qprep.observe ops where PyTorch inserts observers";
+  let description = [{
+    PyTorch's `_maybe_insert_input_and_output_observers_for_node`, for
+    annotations whose entries name observers (after `qprep-resolve-sharing`).
+
+    Function arguments with an observer get a `qprep.observe` at the top of
+    the entry block. Then, for every annotated op in program order (as it was
+    before insertion):
+
+    * inputs: for each operand whose entry names an observer, the original
+      producer is found by looking through observe ops. If the producer's
+      output observer is the same observer, nothing is inserted (the operand
+      already goes through it); else if the operand's value already feeds a
+      `qprep.observe` of that observer, that one is reused; else a new one is
+      inserted right after the value's definition (so after the producer's
+      output observer when there is one: producer -> out_obs -> in_obs -> op)
+      and the operand is routed through it;
+    * outputs: each result with an observer whose type is a ranked float
+      tensor or memref gets a `qprep.observe` right after the op, and every
+      other use of the result goes through it. Other results get none.
+
+    One observer may appear at several call sites; each is one observe op,
+    called in program order. Each observe op carries the location of the op
+    it observes (the consumer for an input edge, the producer for an output).
+    With `is-qat`, fixed-qparams observers get `qprep.fake_quantize`; so do
+    observers whose constructor asks for `fake_quant`, in either mode.
+
+    The annotations (`qprep.inputs`, `qprep.outputs`,
+    `qprep.allow_implicit_sharing`, argument `qprep.output`) are consumed and
+    removed. Annotated ops inside nested regions are rejected.
+  }];
+  let dependentDialects = ["::mlir::qprep::QPrepDialect"];
+  let options = [
+    Option<"isQat", "is-qat", "bool", /*default=*/"false",
+           "Prepare for quantization-aware training (fake-quantize ops)">,
+  ];
+  let statistics = [
+    Statistic<"numObserves", "num-observes", "observe/fake_quantize ops inserted">,
+    Statistic<"numReused", "num-reused", "input edges that reused an observe op">,
+  ];
+}
+
 #endif // QPREP_DIALECT_QPREP_TRANSFORMS_PASSES_TD
