@@ -326,11 +326,86 @@ def invalid_reason(graph, res):
     return None
 
 
-def run_qprep(opt, mlir):
+def run_qprep(opt, mlir, passes=("--qprep-collect-qspecs", "--qprep-resolve-sharing")):
     return subprocess.run(
-        [opt, "-allow-unregistered-dialect", "--mlir-print-local-scope",
-         "--qprep-collect-qspecs", "--qprep-resolve-sharing"],
+        [opt, "-allow-unregistered-dialect", "--mlir-print-local-scope", *passes],
         input=mlir, capture_output=True, text=True)
+
+
+def fx_sequence(model, obs_name):
+    """The graph after insertion as a list of (name, kind, operand names);
+    observer calls are named o0, o1, ... in order and carry their group."""
+    names, seq = {}, []
+    for n in model.graph.nodes:
+        if n.op == "placeholder":
+            names[n] = n.name
+            continue
+        if n.op == "call_module":
+            names[n] = f"o{len([x for x in seq if x[1].startswith('obs')])}"
+            obs = getattr(model, n.target)
+            seq.append((names[n], "obs " + obs_name(obs), [names[a] for a in n.args]))
+            continue
+        names[n] = n.name
+        seq.append((n.name, "op", [names[a] for a in n.args]))
+    return seq
+
+
+def mlir_sequences(out):
+    """Per function, the same list read from qprep-opt's output."""
+    funcs = {}
+    for m in re.finditer(r"func\.func @g(\d+)\((.*?)\) \{\n(.*?)\n  \}", out, re.S):
+        names = {f"arg{i}": f"a{i}" for i in range(16)}
+        seq = []
+        for line in m.group(3).splitlines():
+            obs = re.match(r"\s*%(\w+) = qprep\.observe %(\w+), @(\w+)", line)
+            if obs:
+                names[obs.group(1)] = f"o{len([x for x in seq if x[1].startswith('obs')])}"
+                seq.append((names[obs.group(1)], "obs @" + obs.group(3), [names[obs.group(2)]]))
+                continue
+            op = re.match(r'\s*%(\w+) = "t\.op"\((.*?)\).*qprep\.id = "(n\d+)"', line)
+            if op:
+                names[op.group(1)] = op.group(3)
+                seq.append((op.group(3), "op", [names[v.strip()[1:]] for v in op.group(2).split(",")]))
+        funcs[int(m.group(1))] = seq
+    return funcs
+
+
+def check_insertion(opt, cases, ns):
+    """qprep-prepare against PyTorch's insertion loop, node for node."""
+    mismatches = 0
+    mlir = "\n".join(g.to_mlir() for g, _ in cases)
+    proc = run_qprep(opt, mlir, ("--qprep-prepare",))
+    if proc.returncode != 0:
+        print(proc.stderr[:4000])
+        return len(cases)
+    # The symbol qprep gave each group, from the same batch of functions.
+    _, resolved = parse_qprep(run_qprep(opt, mlir).stdout)
+    got = mlir_sequences(proc.stdout)
+    for g, res in cases:
+        fx_graph, keys = g.to_fx()
+        g._fx_keys = keys
+        res = ref.run(fx_graph, ns)
+        # Name PyTorch's observer instances by qprep's symbol for the group
+        # (the sharing check already established that groups agree).
+        sym_of_obs = {}
+        for k in g.keys:
+            obs = res.observer_of.get(keys[k])
+            if obs is not None:
+                sym_of_obs[id(obs)] = resolved[g.index][k]
+        model = ref.run_insertion(fx_graph, res, ns)
+        if model is None:
+            # PyTorch crashes inserting an output observer for an unobserved
+            # group; qprep leaves it unobserved.
+            if any(x[1] == "obs ?" for x in got[g.index]):
+                mismatches += 1
+                print(f"unobserved group observed in graph {g.index}")
+            continue
+        want = fx_sequence(model, lambda o: sym_of_obs.get(id(o), "?"))
+        if want != got[g.index]:
+            mismatches += 1
+            print(f"INSERTION MISMATCH in graph {g.index}:\n{g.to_mlir()}\n"
+                  f"pytorch: {want}\nqprep:   {got[g.index]}\n")
+    return mismatches
 
 
 def main():
@@ -338,6 +413,9 @@ def main():
     p.add_argument("qprep_opt")
     p.add_argument("--graphs", type=int, default=300)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--insertion", action="store_true",
+                   help="also compare qprep-prepare's observer placement with "
+                        "PyTorch's insertion, node for node")
     args = p.parse_args()
     rng = random.Random(args.seed)
     ns = ref.load_seed()
@@ -391,6 +469,11 @@ def main():
                                      or "Stack dump" in proc.stderr):
             stats["mismatches"] += 1
             print(f"FAILED without reference, graph {g.index}:\n{g.to_mlir()}\n{proc.stderr}")
+    if args.insertion:
+        # Only graphs PyTorch prepares without failure have a reference.
+        cases = [(g, res) for g, res in valid if res.failure is None]
+        stats["insertion_compared"] = len(cases)
+        stats["mismatches"] += check_insertion(args.qprep_opt, cases, ns)
     print(" ".join(f"{k}={v}" for k, v in stats.items()))
     return 1 if stats["mismatches"] else 0
 

@@ -77,12 +77,17 @@ class QuantizationAnnotation:
     allow_implicit_sharing: bool = True
 
 
-class Observer:
+class Observer(torch.nn.Module):
     """Stands for an observer instance: one object per group."""
 
     def __init__(self, spec, sources=None):
+        super().__init__()
         self.spec = spec
         self.sources = sources
+
+
+class FakeTensor:
+    """Stands for torch._subclasses.FakeTensor in node.meta["val"]."""
 
 
 def _create_obs_or_fq_from_qspec(spec, obs_or_fq_map, is_qat):
@@ -98,6 +103,29 @@ def _create_obs_or_fq_from_qspec(spec, obs_or_fq_map, is_qat):
     return Observer(spec)
 
 
+def _is_activation_post_process_node(node, named_modules):
+    # torch.ao.quantization.fx.prepare's, with our observer class.
+    return (isinstance(node, torch.fx.Node) and node.op == "call_module"
+            and isinstance(named_modules[str(node.target)], Observer))
+
+
+def _insert_obs_or_fq(node, obs_or_fq, model, named_modules, graph):
+    # torch.ao.quantization.fx.prepare's, less the device and equalization
+    # handling: a new activation_post_process_N module, called by a node
+    # inserted right after `node`. PyTorch reaches this with None for an
+    # output whose group has no observer, and fails in `obs_or_fq.to(device)`.
+    if obs_or_fq is None:
+        raise AttributeError("'NoneType' object has no attribute 'to'")
+    i = 0
+    while hasattr(model, f"activation_post_process_{i}"):
+        i += 1
+    name = f"activation_post_process_{i}"
+    setattr(model, name, obs_or_fq)
+    named_modules[name] = obs_or_fq
+    with graph.inserting_after(node):
+        return graph.create_node("call_module", name, (node,), {})
+
+
 def load_seed():
     with open(SEED) as f:
         source = f.read()
@@ -110,10 +138,12 @@ def load_seed():
         Dict=typing.Dict, Optional=Optional, Tuple=typing.Tuple,
         Union=typing.Union, EdgeOrNode=Any, QuantizationSpecBase=Any,
         ObserverOrFakeQuantize=Any, QConfigAny=Any, QConfigMapping=Any,
-        FakeTensor=Any, PrepareCustomConfig=Any, CUSTOM_KEY="custom",
+        FakeTensor=FakeTensor, PrepareCustomConfig=Any, CUSTOM_KEY="custom",
         NUMERIC_DEBUG_HANDLE_KEY="numeric_debug_handle",
         SharedQuantizationSpec=SharedQuantizationSpec,
         _create_obs_or_fq_from_qspec=_create_obs_or_fq_from_qspec,
+        _insert_obs_or_fq=_insert_obs_or_fq,
+        _is_activation_post_process_node=_is_activation_post_process_node,
     )
     exec(compile(body, SEED, "exec"), ns)
 
@@ -179,3 +209,19 @@ def run(model_graph, ns=None):
     except (AssertionError, KeyError) as e:
         res.failure, res.failed_stage = e, "observers"
     return res
+
+
+def run_insertion(model_graph, res, ns, is_qat=False):
+    """PyTorch's observer insertion (the loop of `prepare`) on a graph whose
+    grouping `run` computed without failure. Returns the GraphModule."""
+    model = torch.fx.GraphModule(torch.nn.Module(), model_graph)
+    for node in model.graph.nodes:
+        node.meta["val"] = FakeTensor()
+    nodes_before_observation = list(model.graph.nodes)
+    try:
+        for node in nodes_before_observation:
+            ns["_maybe_insert_input_and_output_observers_for_node"](
+                node, model, res.observer_of, is_qat)
+    except AttributeError:
+        return None  # PyTorch fails on this graph.
+    return model
