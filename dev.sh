@@ -68,7 +68,7 @@ case "${1:-}" in
   test)
     build
     log "running the test suite"
-    ctest --test-dir "$BUILD_DIR" --output-on-failure
+    ctest --test-dir "$BUILD_DIR" --output-on-failure --verbose
     ;;
   *)
     echo "usage: $0 {example|test|build}" >&2

@@ -46,34 +46,31 @@ struct SharingAttrs {
   int64_t zeroPoint = 0;
 };
 
-std::optional<SharingAttrs> getSharingAttrs(Attribute spec) {
+/// The fields every concrete spec kind has.
+template <typename SpecT>
+SharingAttrs commonSharingAttrs(SpecT spec) {
   SharingAttrs a;
-  if (auto q = dyn_cast_or_null<QSpecAttr>(spec)) {
-    a.dtype = q.getDtype();
-    a.isDynamic = q.getIsDynamic();
-    a.quantMin = q.getQuantMin();
-    a.quantMax = q.getQuantMax();
-    a.qscheme = q.getQscheme();
+  a.dtype = spec.getDtype();
+  a.isDynamic = spec.getIsDynamic();
+  a.quantMin = spec.getQuantMin();
+  a.quantMax = spec.getQuantMax();
+  a.qscheme = spec.getQscheme();
+  return a;
+}
+
+std::optional<SharingAttrs> getSharingAttrs(Attribute spec) {
+  auto withChAxis = [](auto s) {
+    SharingAttrs a = commonSharingAttrs(s);
     a.hasChAxis = true;
-    a.chAxis = q.getChAxis();
+    a.chAxis = s.getChAxis();
     return a;
-  }
-  if (auto d = dyn_cast_or_null<DerivedQSpecAttr>(spec)) {
-    a.dtype = d.getDtype();
-    a.isDynamic = d.getIsDynamic();
-    a.quantMin = d.getQuantMin();
-    a.quantMax = d.getQuantMax();
-    a.qscheme = d.getQscheme();
-    a.hasChAxis = true;
-    a.chAxis = d.getChAxis();
-    return a;
-  }
+  };
+  if (auto q = dyn_cast_or_null<QSpecAttr>(spec))
+    return withChAxis(q);
+  if (auto d = dyn_cast_or_null<DerivedQSpecAttr>(spec))
+    return withChAxis(d);
   if (auto f = dyn_cast_or_null<FixedQSpecAttr>(spec)) {
-    a.dtype = f.getDtype();
-    a.isDynamic = f.getIsDynamic();
-    a.quantMin = f.getQuantMin();
-    a.quantMax = f.getQuantMax();
-    a.qscheme = f.getQscheme();
+    SharingAttrs a = commonSharingAttrs(f);
     a.hasScale = true;
     a.scale = f.getScale();
     a.zeroPoint = f.getZeroPoint();

@@ -295,6 +295,24 @@ void printFloatValue(AsmPrinter &printer, const llvm::APFloat &value) {
   printer.printFloat(value);
 }
 
+/// `<` body `>` for attributes whose body can also appear inside others.
+template <typename AttrT>
+Attribute parseBodyInAngles(AsmParser &parser) {
+  if (parser.parseLess())
+    return {};
+  FailureOr<AttrT> attr = AttrT::parseBody(parser);
+  if (failed(attr) || parser.parseGreater())
+    return {};
+  return *attr;
+}
+
+template <typename AttrT>
+void printBodyInAngles(AsmPrinter &printer, AttrT attr) {
+  printer << "<";
+  attr.printBody(printer);
+  printer << ">";
+}
+
 ParseResult parseDouble(AsmParser &parser, llvm::APFloat &result) {
   double v;
   if (parser.parseEqual() || parser.parseFloat(v))
@@ -423,18 +441,11 @@ void ObserverAttr::printBody(AsmPrinter &printer) const {
 }
 
 Attribute ObserverAttr::parse(AsmParser &parser, Type) {
-  if (parser.parseLess())
-    return {};
-  FailureOr<ObserverAttr> attr = parseBody(parser);
-  if (failed(attr) || parser.parseGreater())
-    return {};
-  return *attr;
+  return parseBodyInAngles<ObserverAttr>(parser);
 }
 
 void ObserverAttr::print(AsmPrinter &printer) const {
-  printer << "<";
-  printBody(printer);
-  printer << ">";
+  printBodyInAngles(printer, *this);
 }
 
 //===----------------------------------------------------------------------===//
@@ -484,18 +495,11 @@ void RefAttr::printBody(AsmPrinter &printer) const {
 }
 
 Attribute RefAttr::parse(AsmParser &parser, Type) {
-  if (parser.parseLess())
-    return {};
-  FailureOr<RefAttr> attr = parseBody(parser);
-  if (failed(attr) || parser.parseGreater())
-    return {};
-  return *attr;
+  return parseBodyInAngles<RefAttr>(parser);
 }
 
 void RefAttr::print(AsmPrinter &printer) const {
-  printer << "<";
-  printBody(printer);
-  printer << ">";
+  printBodyInAngles(printer, *this);
 }
 
 //===----------------------------------------------------------------------===//
