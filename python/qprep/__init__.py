@@ -1,0 +1,29 @@
+"""qprep: PyTorch PT2E-style quantization prepare as MLIR passes.
+
+Modules are exchanged as MLIR text (or anything that prints to it), so qprep
+works beside torch-mlir, IREE or upstream MLIR Python packages without sharing
+their in-memory objects.
+
+    import qprep
+    prepared = qprep.prepare(open("model.mlir").read())
+    qprep.run_pipeline(text, "qprep-collect-qspecs,qprep-resolve-sharing")
+
+Every function raises qprep.Error (a ValueError) with the diagnostics, file
+locations included, when the module does not parse, verify or prepare.
+"""
+
+from ._qprep import Error, run_pipeline
+
+__all__ = ["Error", "prepare", "run_pipeline", "verify"]
+
+
+def prepare(module: str, is_qat: bool = False,
+            allow_unregistered_dialects: bool = False) -> str:
+    """PyTorch's prepare_pt2e: the qprep-prepare pipeline on MLIR text."""
+    pipeline = "qprep-prepare{is-qat=%s}" % ("true" if is_qat else "false")
+    return run_pipeline(module, pipeline, allow_unregistered_dialects)
+
+
+def verify(module: str, allow_unregistered_dialects: bool = False) -> str:
+    """Parses and verifies MLIR text (annotations included); returns it printed."""
+    return run_pipeline(module, "", allow_unregistered_dialects)
