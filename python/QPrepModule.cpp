@@ -22,7 +22,13 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <limits>
+
+#include "qprep/Runtime/QPrepRuntime.h"
+
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 namespace py = pybind11;
 using namespace mlir;
@@ -92,6 +98,55 @@ std::string process(const std::string &text, const std::string &pipeline,
 }
 } // namespace
 
+namespace {
+using FloatArray = py::array_t<float, py::array::forcecast>;
+
+/// qprep_calculate_qparams on lists; returns (scales, zero_points).
+py::tuple calculateQParams(std::vector<float> minVals,
+                           std::vector<float> maxVals, int qscheme,
+                           int dtypeKind, int64_t quantMin, int64_t quantMax,
+                           bool customRange, float eps) {
+  if (minVals.size() != maxVals.size())
+    throw QPrepError("min_vals and max_vals differ in length");
+  qprep_qparams_config config{qscheme, dtypeKind, quantMin, quantMax,
+                              customRange, eps};
+  size_t n = std::max<size_t>(minVals.size(), 1);
+  std::vector<float> scales(n), zpF(n);
+  std::vector<int64_t> zpI(n);
+  int32_t rc = qprep_calculate_qparams(&config, minVals.data(), maxVals.data(),
+                                       minVals.size(), scales.data(),
+                                       zpI.data(), zpF.data());
+  if (rc == QPREP_ERR_MIN_GT_MAX)
+    throw QPrepError("min_val > max_val (or NaN) in calculate_qparams");
+  if (qscheme == QPREP_PER_CHANNEL_AFFINE_FLOAT_QPARAMS && rc == QPREP_OK)
+    return py::make_tuple(scales, zpF);
+  return py::make_tuple(scales, zpI);
+}
+
+/// qprep_minmax_update on a float32 numpy array of any strides (no copy).
+py::tuple minmaxUpdate(py::array data, int64_t chAxis, float averagingConstant,
+                       std::vector<float> minVals, std::vector<float> maxVals) {
+  if (!py::isinstance<py::array_t<float>>(data))
+    throw QPrepError("minmax_update takes a float32 array");
+  std::vector<int64_t> sizes(data.ndim()), strides(data.ndim());
+  for (py::ssize_t d = 0; d < data.ndim(); ++d) {
+    sizes[d] = data.shape(d);
+    strides[d] = data.strides(d) / static_cast<py::ssize_t>(sizeof(float));
+  }
+  size_t channels = chAxis >= 0 ? sizes.at(chAxis) : 1;
+  if (minVals.empty()) {
+    minVals.assign(channels, std::numeric_limits<float>::infinity());
+    maxVals.assign(channels, -std::numeric_limits<float>::infinity());
+  }
+  if (minVals.size() != channels || maxVals.size() != channels)
+    throw QPrepError("statistics have the wrong number of channels");
+  qprep_minmax_update(static_cast<const float *>(data.data()), data.ndim(),
+                      sizes.data(), strides.data(), chAxis, averagingConstant,
+                      minVals.data(), maxVals.data());
+  return py::make_tuple(minVals, maxVals);
+}
+} // namespace
+
 PYBIND11_MODULE(_qprep, m) {
   m.doc() = "qprep: PT2E-style quantization prepare for MLIR";
   py::register_exception<QPrepError>(m, "Error", PyExc_ValueError);
@@ -100,4 +155,13 @@ PYBIND11_MODULE(_qprep, m) {
         "Parse MLIR text, run a textual pass pipeline (under builtin.module), "
         "return the resulting MLIR text. Raises qprep.Error with the "
         "diagnostics on failure.");
+  m.def("calculate_qparams", &calculateQParams, py::arg("min_vals"),
+        py::arg("max_vals"), py::arg("qscheme"), py::arg("dtype_kind"),
+        py::arg("quant_min"), py::arg("quant_max"), py::arg("custom_range"),
+        py::arg("eps"),
+        "PyTorch's _calculate_qparams (the runtime's qprep_calculate_qparams).");
+  m.def("minmax_update", &minmaxUpdate, py::arg("data"), py::arg("ch_axis"),
+        py::arg("averaging_constant"), py::arg("min_vals"), py::arg("max_vals"),
+        "One observer forward: running (or moving-average) min/max; empty "
+        "min_vals means no statistics yet.");
 }

@@ -1,0 +1,169 @@
+//===- QPrepRuntime.cpp - observer math, callable from lowered code -------===//
+//
+// Every expression mirrors a PyTorch tensor expression on float32 tensors:
+// tensor-scalar arithmetic happens in float32 with the scalar cast to float32
+// first, torch.round is round-half-to-even, torch.max/min propagate NaN.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qprep/Runtime/QPrepRuntime.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace {
+/// torch.max / torch.min on floats: NaN wins.
+float nanMax(float a, float b) {
+  if (std::isnan(a) || std::isnan(b))
+    return std::numeric_limits<float>::quiet_NaN();
+  return a > b ? a : b;
+}
+float nanMin(float a, float b) {
+  if (std::isnan(a) || std::isnan(b))
+    return std::numeric_limits<float>::quiet_NaN();
+  return a < b ? a : b;
+}
+
+bool isSymmetric(int32_t q) {
+  return q == QPREP_PER_TENSOR_SYMMETRIC || q == QPREP_PER_CHANNEL_SYMMETRIC;
+}
+
+int64_t floorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+} // namespace
+
+extern "C" int32_t qprep_calculate_qparams(const qprep_qparams_config *c,
+                                           const float *minVals,
+                                           const float *maxVals, int64_t n,
+                                           float *scales, int64_t *zpI,
+                                           float *zpF) {
+  const float inf = std::numeric_limits<float>::infinity();
+  // check_min_max_valid: an observer that has seen nothing (PyTorch: the
+  // per-tensor state is still inf/-inf, the per-channel buffers are empty).
+  bool seenNothing = true;
+  for (int64_t i = 0; i < n; ++i)
+    seenNothing &= minVals[i] == inf && maxVals[i] == -inf;
+  if (seenNothing) {
+    for (int64_t i = 0; i < std::max<int64_t>(n, 1); ++i) {
+      if (scales)
+        scales[i] = 1.0f;
+      if (zpI)
+        zpI[i] = 0;
+      if (zpF)
+        zpF[i] = 0.0f;
+    }
+    return QPREP_UNCALIBRATED;
+  }
+  for (int64_t i = 0; i < n; ++i)
+    if (!(minVals[i] <= maxVals[i]))
+      return QPREP_ERR_MIN_GT_MAX;
+  const int64_t qmin = c->quant_min, qmax = c->quant_max;
+  const float eps = c->eps;
+  for (int64_t i = 0; i < n; ++i) {
+    const float minNeg = nanMin(minVals[i], 0.0f);
+    const float maxPos = nanMax(maxVals[i], 0.0f);
+    if (isSymmetric(c->qscheme)) {
+      // scale = max(-min_neg, max_pos) / (float(qmax - qmin) / 2)
+      const float amax = nanMax(-minNeg, maxPos);
+      const float divisor =
+          static_cast<float>(static_cast<double>(qmax - qmin) / 2.0);
+      scales[i] = nanMax(amax / divisor, eps);
+      int64_t zp = 0;
+      if (c->dtype_kind == QPREP_DTYPE_U8)
+        zp = c->custom_range ? floorDiv(qmin + qmax, 2) : 128;
+      else if (c->dtype_kind == QPREP_DTYPE_U16)
+        zp = 32768;
+      if (zpI)
+        zpI[i] = zp;
+    } else if (c->qscheme == QPREP_PER_CHANNEL_AFFINE_FLOAT_QPARAMS) {
+      const float range = static_cast<float>(static_cast<double>(qmax - qmin));
+      float scale = (maxVals[i] - minVals[i]) / range;
+      scale = scale > eps ? scale : 1.0f;
+      scales[i] = scale;
+      if (zpF)
+        zpF[i] = (-1.0f * minVals[i]) / scale;
+    } else {
+      const float range = static_cast<float>(static_cast<double>(qmax - qmin));
+      const float scale = nanMax((maxPos - minNeg) / range, eps);
+      scales[i] = scale;
+      // quant_min - round(min_neg / scale).to(int), then clamp.
+      const float r = std::nearbyint(minNeg / scale);
+      int64_t zp = qmin - static_cast<int64_t>(static_cast<int32_t>(r));
+      zp = std::min(std::max(zp, qmin), qmax);
+      if (zpI)
+        zpI[i] = zp;
+    }
+  }
+  return QPREP_OK;
+}
+
+namespace {
+/// Calls fn(channel, value) for every element of a strided tensor, walking
+/// memory in its own order (no copy, no transpose).
+template <typename Fn>
+void forEachElement(const float *data, int64_t rank, const int64_t *sizes,
+                    const int64_t *strides, int64_t chAxis, Fn fn) {
+  for (int64_t d = 0; d < rank; ++d)
+    if (sizes[d] == 0)
+      return;
+  if (rank == 0) {
+    fn(0, data[0]);
+    return;
+  }
+  std::vector<int64_t> idx(rank, 0);
+  const int64_t inner = rank - 1;
+  while (true) {
+    int64_t offset = 0;
+    for (int64_t d = 0; d < inner; ++d)
+      offset += idx[d] * strides[d];
+    const int64_t ch = chAxis >= 0 && chAxis < inner ? idx[chAxis] : 0;
+    const float *row = data + offset;
+    for (int64_t j = 0; j < sizes[inner]; ++j)
+      fn(chAxis == inner ? j : ch, row[j * strides[inner]]);
+    int64_t d = inner - 1;
+    for (; d >= 0; --d) {
+      if (++idx[d] < sizes[d])
+        break;
+      idx[d] = 0;
+    }
+    if (d < 0)
+      return;
+  }
+}
+} // namespace
+
+extern "C" void qprep_minmax_update(const float *data, int64_t rank,
+                                    const int64_t *sizes,
+                                    const int64_t *strides, int64_t chAxis,
+                                    float c, float *minVals, float *maxVals) {
+  int64_t numel = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    numel *= sizes[d];
+  if (numel == 0)
+    return; // PyTorch skips empty tensors.
+  const int64_t channels = chAxis >= 0 ? sizes[chAxis] : 1;
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> curMin(channels, inf), curMax(channels, -inf);
+  forEachElement(data, rank, sizes, strides, chAxis,
+                 [&](int64_t ch, float v) {
+                   curMin[ch] = nanMin(curMin[ch], v);
+                   curMax[ch] = nanMax(curMax[ch], v);
+                 });
+  for (int64_t ch = 0; ch < channels; ++ch) {
+    if (minVals[ch] == inf && maxVals[ch] == -inf) {
+      minVals[ch] = curMin[ch];
+      maxVals[ch] = curMax[ch];
+    } else if (c > 0.0f) {
+      // min_val = min_val + c * (min_val_cur - min_val)
+      minVals[ch] = minVals[ch] + c * (curMin[ch] - minVals[ch]);
+      maxVals[ch] = maxVals[ch] + c * (curMax[ch] - maxVals[ch]);
+    } else {
+      minVals[ch] = nanMin(minVals[ch], curMin[ch]);
+      maxVals[ch] = nanMax(maxVals[ch], curMax[ch]);
+    }
+  }
+}
