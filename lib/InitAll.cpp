@@ -2,6 +2,7 @@
 
 #include "qprep/InitAll.h"
 #include "qprep/Dialect/QPrep/IR/QPrepDialect.h"
+#include "qprep/Dialect/QPrep/Transforms/BufferizableOpInterfaceImpl.h"
 #include "qprep/Dialect/QPrep/Transforms/Passes.h"
 #include "qprep/Dialect/QPrep/Transforms/Pipelines.h"
 
@@ -9,6 +10,7 @@
 
 void mlir::qprep::registerAllDialects(DialectRegistry &registry) {
   registry.insert<QPrepDialect>();
+  registerBufferizableOpInterfaceExternalModels(registry);
 }
 
 void mlir::qprep::registerAllPasses() {
