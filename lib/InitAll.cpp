@@ -1,6 +1,7 @@
 //===- InitAll.cpp - register everything qprep provides -------------------===//
 
 #include "qprep/InitAll.h"
+#include "qprep/Conversion/Passes.h"
 #include "qprep/Dialect/QPrep/IR/QPrepDialect.h"
 #include "qprep/Dialect/QPrep/Transforms/BufferizableOpInterfaceImpl.h"
 #include "qprep/Dialect/QPrep/Transforms/Passes.h"
@@ -15,5 +16,6 @@ void mlir::qprep::registerAllDialects(DialectRegistry &registry) {
 
 void mlir::qprep::registerAllPasses() {
   registerQPrepPasses();
+  registerQPrepConversionPasses();
   registerPreparePipeline();
 }

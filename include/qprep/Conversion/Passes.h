@@ -1,0 +1,24 @@
+//===- Passes.h - passes that leave the qprep dialect -------------*- C++ -*-===//
+
+#ifndef QPREP_CONVERSION_PASSES_H
+#define QPREP_CONVERSION_PASSES_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+namespace arith { class ArithDialect; }
+namespace func { class FuncDialect; }
+namespace memref { class MemRefDialect; }
+namespace scf { class SCFDialect; }
+
+namespace qprep {
+#define GEN_PASS_DECL
+#include "qprep/Conversion/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "qprep/Conversion/Passes.h.inc"
+} // namespace qprep
+} // namespace mlir
+
+#endif // QPREP_CONVERSION_PASSES_H
