@@ -8,7 +8,7 @@ from lit.llvm.subst import ToolSubst
 config.name = "QPREP"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
-config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py"]
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
 
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.qprep_obj_root, "test")
@@ -24,7 +24,7 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.qprep_tools_dir, config.llvm_tools_dir]
-tools = ["qprep-opt", "mlir-opt", "mlir-runner"]
+tools = ["qprep-opt", "qprep-run", "mlir-opt", "mlir-runner", "not"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # Features for tests that compare with PyTorch.
