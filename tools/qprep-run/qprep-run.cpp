@@ -8,8 +8,9 @@
 // calibration batches, and prints each observer's statistics, scale and
 // zero point (a table on stdout, and JSON with --json).
 //
-// Work in progress (issue 5): seeded synthetic batches only (standard normal,
-// float32, static shapes); observers of the min/max family.
+// Data: --data DIR reads batch<B>_arg<I>.npy (float32, the argument's shape);
+// without it, --batches N seeded standard-normal batches (--seed S).
+// Work in progress (issue 5): observers of the min/max family only.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,12 +37,15 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <cstring>
 #include <random>
 
 using namespace mlir;
@@ -58,6 +62,11 @@ static cl::opt<unsigned> seed("seed", cl::desc("Seed of the synthetic data"),
                               cl::init(0));
 static cl::opt<std::string> jsonFile("json", cl::desc("Write results as JSON"),
                                      cl::init(""));
+static cl::opt<std::string>
+    dataDir("data",
+            cl::desc("Directory of calibration data: batch<B>_arg<I>.npy, "
+                     "float32, one file per entry argument per batch, B from 0"),
+            cl::init(""));
 
 namespace {
 /// What calculate_qparams needs of one observer.
@@ -100,6 +109,93 @@ struct Descriptor {
     }
   }
 };
+
+/// Reads a float32 .npy file into `d` (whose shape it must have), in row-major
+/// order; Fortran-order files are reordered while loading.
+void readNpy(const std::string &path, Descriptor &d, ArrayRef<int64_t> shape) {
+  auto buf = llvm::MemoryBuffer::getFile(path);
+  if (!buf)
+    fail("cannot read " + path + ": " + buf.getError().message());
+  StringRef bytes = (*buf)->getBuffer();
+  if (bytes.size() < 10 || !bytes.starts_with("\x93NUMPY"))
+    fail(path + " is not a .npy file");
+  unsigned major = static_cast<unsigned char>(bytes[6]);
+  size_t headerLen, start;
+  if (major == 1) {
+    headerLen = static_cast<unsigned char>(bytes[8]) |
+                (static_cast<unsigned char>(bytes[9]) << 8);
+    start = 10;
+  } else {
+    if (bytes.size() < 12)
+      fail(path + " is not a .npy file");
+    headerLen = 0;
+    for (int i = 0; i < 4; ++i)
+      headerLen |= static_cast<size_t>(static_cast<unsigned char>(bytes[8 + i]))
+                   << (8 * i);
+    start = 12;
+  }
+  if (start + headerLen > bytes.size())
+    fail(path + ": truncated .npy header");
+  StringRef header = bytes.substr(start, headerLen);
+  auto field = [&](StringRef key) -> StringRef {
+    size_t at = header.find(key);
+    if (at == StringRef::npos)
+      fail(path + ": .npy header has no " + key);
+    return header.substr(at + key.size()).ltrim(" ':");
+  };
+  StringRef descr = field("'descr'");
+  if (!descr.starts_with("<f4") && !descr.starts_with("|f4"))
+    fail(path + ": dtype " + descr.take_until([](char c) { return c == '\''; }) +
+         ", expected float32 ('<f4')");
+  bool fortran = field("'fortran_order'").starts_with("True");
+  StringRef shapeText = field("'shape'");
+  shapeText = shapeText.drop_front().take_until([](char c) { return c == ')'; });
+  SmallVector<int64_t> fileShape;
+  SmallVector<StringRef> parts;
+  shapeText.split(parts, ',', -1, /*KeepEmpty=*/false);
+  for (StringRef part : parts) {
+    int64_t v;
+    if (part.trim().getAsInteger(10, v))
+      fail(path + ": bad shape in .npy header");
+    fileShape.push_back(v);
+  }
+  auto shapeStr = [](ArrayRef<int64_t> s) {
+    std::string out = "(";
+    for (auto [i, v] : llvm::enumerate(s))
+      out += (i ? ", " : "") + std::to_string(v);
+    return out + ")";
+  };
+  if (ArrayRef<int64_t>(fileShape) != shape)
+    fail(path + ": shape " + shapeStr(fileShape) + ", but the argument has " +
+         shapeStr(shape));
+  size_t bytesNeeded = d.data.size() * sizeof(float);
+  if (start + headerLen + bytesNeeded > bytes.size())
+    fail(path + ": truncated data");
+  const char *payload = bytes.data() + start + headerLen;
+  if (!fortran) {
+    std::memcpy(d.data.data(), payload, bytesNeeded);
+    return;
+  }
+  // The entry function takes identity-layout (row-major) buffers: reorder a
+  // column-major file into row-major while loading.
+  std::vector<float> colMajor(d.data.size());
+  std::memcpy(colMajor.data(), payload, bytesNeeded);
+  int64_t rank = shape.size();
+  std::vector<int64_t> idx(rank, 0);
+  for (size_t linear = 0; linear < d.data.size(); ++linear) {
+    int64_t offset = 0, stride = 1;
+    for (int64_t k = 0; k < rank; ++k) {
+      offset += idx[k] * stride;
+      stride *= shape[k];
+    }
+    d.data[linear] = colMajor[offset];
+    for (int64_t k = rank - 1; k >= 0; --k) {
+      if (++idx[k] < shape[k])
+        break;
+      idx[k] = 0;
+    }
+  }
+}
 
 ObserverInfo describe(qprep::ObserverOp obs, int64_t channels) {
   ObserverInfo info;
@@ -166,6 +262,10 @@ int main(int argc, char **argv) {
   module->walk([&](Operation *op) {
     annotated |= op->hasAttr(qprep::QPrepDialect::getInputsAttrName()) ||
                  op->hasAttr(qprep::QPrepDialect::getOutputsAttrName());
+    if (auto f = dyn_cast<FunctionOpInterface>(op))
+      for (unsigned i = 0, e = f.getNumArguments(); i < e; ++i)
+        annotated |= static_cast<bool>(
+            f.getArgAttr(i, qprep::QPrepDialect::getArgOutputAttrName()));
   });
   PassManager prepare(&ctx, ModuleOp::getOperationName());
   if (annotated)
@@ -239,14 +339,31 @@ int main(int argc, char **argv) {
 
   std::mt19937 rng(seed);
   std::normal_distribution<float> normal(0.0f, 1.0f);
-  SmallVector<Descriptor> inputs;
-  for (auto &shape : shapes)
-    inputs.emplace_back(shape);
-  for (unsigned batch = 0; batch < numBatches; ++batch) {
+  unsigned batches = numBatches;
+  if (!dataDir.empty()) {
+    // As many batches as there are batch<B>_arg0.npy files, B = 0, 1, ...
+    batches = 0;
+    while (llvm::sys::fs::exists(dataDir + "/batch" + std::to_string(batches) +
+                                 "_arg0.npy"))
+      ++batches;
+    if (batches == 0)
+      fail("no calibration data in " + dataDir +
+           " (expected batch0_arg0.npy, batch0_arg1.npy, ...)");
+  }
+  for (unsigned batch = 0; batch < batches; ++batch) {
+    SmallVector<Descriptor> inputs;
+    for (auto &shape : shapes)
+      inputs.emplace_back(shape);
     SmallVector<void *> descriptorPtrs, args;
-    for (Descriptor &d : inputs) {
-      for (float &v : d.data)
-        v = normal(rng);
+    for (auto [i, d] : llvm::enumerate(inputs)) {
+      if (dataDir.empty()) {
+        for (float &v : d.data)
+          v = normal(rng);
+      } else {
+        readNpy(dataDir + "/batch" + std::to_string(batch) + "_arg" +
+                    std::to_string(i) + ".npy",
+                d, shapes[i]);
+      }
       descriptorPtrs.push_back(d.words.data());
     }
     for (void *&p : descriptorPtrs)
@@ -254,7 +371,7 @@ int main(int argc, char **argv) {
     if (llvm::Error err =
             engine->invokePacked("_mlir_ciface___qprep_calibrate", args))
       fail("calling @" + entry + ": " + llvm::toString(std::move(err)));
-    llvm::errs() << "\rcalibrating: batch " << batch + 1 << "/" << numBatches;
+    llvm::errs() << "\rcalibrating: batch " << batch + 1 << "/" << batches;
   }
   llvm::errs() << "\n";
 
