@@ -23,3 +23,6 @@ np.save(os.path.join(bad, "shape", "batch0_arg0.npy"), np.zeros((1, 16, 3), np.f
 os.makedirs(os.path.join(bad, "dtype"), exist_ok=True)
 np.save(os.path.join(bad, "dtype", "batch0_arg0.npy"), np.zeros((1, 16, 16, 3), np.float64))
 os.makedirs(os.path.join(bad, "empty"), exist_ok=True)
+os.makedirs(os.path.join(bad, "garbage"), exist_ok=True)
+with open(os.path.join(bad, "garbage", "batch0_arg0.npy"), "w") as f:
+    f.write("not numpy")

@@ -94,20 +94,13 @@ static bool isObservable(Type type) {
   return false;
 }
 
-/// The value an observe-like op observes, or null.
-static Value getObservedInput(Operation *op) {
+/// The value an observe-like op observes and the observer it names (null
+/// for other ops).
+static std::pair<Value, FlatSymbolRefAttr> getObserveParts(Operation *op) {
   if (auto o = dyn_cast_or_null<ObserveOp>(op))
-    return o.getInput();
+    return {o.getInput(), o.getObserverAttr()};
   if (auto f = dyn_cast_or_null<FakeQuantizeOp>(op))
-    return f.getInput();
-  return {};
-}
-
-static FlatSymbolRefAttr getObserverSymbol(Operation *op) {
-  if (auto o = dyn_cast<ObserveOp>(op))
-    return o.getObserverAttr();
-  if (auto f = dyn_cast<FakeQuantizeOp>(op))
-    return f.getObserverAttr();
+    return {f.getInput(), f.getObserverAttr()};
   return {};
 }
 
@@ -229,7 +222,7 @@ LogicalResult InsertObserversPass::insertInFunction(FunctionOpInterface func) {
           continue;
         Value arg = op->getOperand(j);
         Value original = arg;
-        while (Value in = getObservedInput(original.getDefiningOp()))
+        while (Value in = getObserveParts(original.getDefiningOp()).first)
           original = in;
         // The producer's output observer is the same instance: the operand
         // already goes through it.
@@ -238,7 +231,7 @@ LogicalResult InsertObserversPass::insertInFunction(FunctionOpInterface func) {
         // The same observer already observes this value for another user.
         Value routed;
         for (Operation *user : arg.getUsers())
-          if (getObservedInput(user) == arg && getObserverSymbol(user) == sym) {
+          if (getObserveParts(user) == std::make_pair(arg, sym)) {
             routed = user->getResult(0);
             ++numReused;
             break;
