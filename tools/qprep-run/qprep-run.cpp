@@ -73,7 +73,6 @@ namespace {
 struct ObserverInfo {
   std::string name;
   qprep_qparams_config config;
-  int64_t channels = 1;
   std::string kind, dtype, qscheme;
 };
 
@@ -197,7 +196,7 @@ void readNpy(const std::string &path, Descriptor &d, ArrayRef<int64_t> shape) {
   }
 }
 
-ObserverInfo describe(qprep::ObserverOp obs, int64_t channels) {
+ObserverInfo describe(qprep::ObserverOp obs) {
   ObserverInfo info;
   info.name = obs.getSymName().str();
   auto spec = cast<qprep::QSpecAttr>(obs.getSpec());
@@ -212,7 +211,6 @@ ObserverInfo describe(qprep::ObserverOp obs, int64_t channels) {
                  spec.getQuantMin().has_value() && spec.getQuantMax().has_value(),
                  static_cast<float>(
                      spec.getObserver().getEps().convertToDouble())};
-  info.channels = channels;
   info.dtype = typeString(spec.getDtype());
   info.qscheme =
       qprep::stringifyQScheme(spec.getEffectiveQScheme()).str();
@@ -295,15 +293,8 @@ int main(int argc, char **argv) {
       if (!spec || spec.getObserver().getKind() ==
                        qprep::ObserverKind::placeholder)
         continue;
-      int64_t channels = 1;
-      if (std::optional<int64_t> axis = obs.getChannelAxis()) {
-        module->walk([&](qprep::ObserveOp o) {
-          if (o.getObserver() == obs.getSymName())
-            channels = cast<ShapedType>(o.getInput().getType())
-                           .getDimSize(*axis);
-        });
-      }
-      observers.push_back(describe(obs, channels));
+      // The channel count comes back with the statistics.
+      observers.push_back(describe(obs));
     }
   }
 

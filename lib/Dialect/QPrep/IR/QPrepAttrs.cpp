@@ -291,10 +291,6 @@ ParseResult parseDType(AsmParser &parser, Type &dtype) {
   return success();
 }
 
-void printFloatValue(AsmPrinter &printer, const llvm::APFloat &value) {
-  printer.printFloat(value);
-}
-
 /// `<` body `>` for attributes whose body can also appear inside others.
 template <typename AttrT>
 Attribute parseBodyInAngles(AsmParser &parser) {
@@ -416,7 +412,7 @@ void ObserverAttr::printBody(AsmPrinter &printer) const {
   if (!getEps().bitwiseIsEqual(llvm::APFloat(getDefaultEps())))
     params.push_back([&] {
       printer << "eps = ";
-      printFloatValue(printer, getEps());
+      printer.printFloat(getEps());
     });
   if (getReduceRange())
     params.push_back([&] { printer << "reduce_range"; });
@@ -424,7 +420,7 @@ void ObserverAttr::printBody(AsmPrinter &printer) const {
           llvm::APFloat(getDefaultAveragingConstant())))
     params.push_back([&] {
       printer << "averaging_constant = ";
-      printFloatValue(printer, getAveragingConstant());
+      printer.printFloat(getAveragingConstant());
     });
   if (getBins() != getDefaultBins())
     params.push_back([&] { printer << "bins = " << getBins(); });
@@ -678,7 +674,7 @@ Attribute FixedQSpecAttr::parse(AsmParser &parser, Type) {
 
 void FixedQSpecAttr::print(AsmPrinter &printer) const {
   printer << "<" << getDtype() << ", scale = ";
-  printFloatValue(printer, getScale());
+  printer.printFloat(getScale());
   printer << ", zero_point = " << getZeroPoint();
   printCommon(printer, getQuantMin(), getQuantMax(), getQscheme(),
               std::nullopt, getIsDynamic());

@@ -108,8 +108,6 @@ def QPrep_RefAttr : QPrep_Attr<"Ref", "ref"> {
     /// Parses `kind index [of "id"]`.
     static ::mlir::FailureOr<RefAttr> parseBody(::mlir::AsmParser &parser);
     void printBody(::mlir::AsmPrinter &printer) const;
-    /// True if the reference names an edge (as opposed to a node).
-    bool isEdge() const { return getKind() == RefKind::edge; }
   }];
 }
 
