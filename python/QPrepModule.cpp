@@ -118,6 +118,8 @@ py::tuple calculateQParams(std::vector<float> minVals,
                                        zpI.data(), zpF.data());
   if (rc == QPREP_ERR_MIN_GT_MAX)
     throw QPrepError("min_val > max_val (or NaN) in calculate_qparams");
+  if (rc == QPREP_ERR_NOT_FINITE)
+    throw QPrepError("infinite min_val or max_val in calculate_qparams");
   if (qscheme == QPREP_PER_CHANNEL_AFFINE_FLOAT_QPARAMS && rc == QPREP_OK)
     return py::make_tuple(scales, zpF);
   return py::make_tuple(scales, zpI);
@@ -145,6 +147,47 @@ py::tuple minmaxUpdate(py::array data, int64_t chAxis, float averagingConstant,
                       minVals.data(), maxVals.data());
   return py::make_tuple(minVals, maxVals);
 }
+
+/// One HistogramObserver forward on a float32 array (any strides: it is
+/// copied contiguous first). state = (hist, min, max); hist empty = new.
+py::tuple histogramUpdate(FloatArray data, std::vector<float> hist,
+                          float minVal, float maxVal, int64_t bins) {
+  py::array_t<float, py::array::c_style | py::array::forcecast> flat(data);
+  if (hist.empty()) {
+    hist.assign(bins, 0.0f);
+  } else if (static_cast<int64_t>(hist.size()) != bins) {
+    throw QPrepError("histogram has the wrong number of bins");
+  }
+  qprep_histogram_update(flat.data(), flat.size(), hist.data(), bins, &minVal,
+                         &maxVal);
+  return py::make_tuple(hist, minVal, maxVal);
+}
+
+/// _non_linear_param_search; None before any data.
+py::object histogramSearch(std::vector<float> hist, float minVal,
+                           float maxVal, int64_t dstNbins) {
+  float lo, hi;
+  if (qprep_histogram_search(hist.data(), hist.size(), minVal, maxVal,
+                             dstNbins, &lo, &hi) == QPREP_UNCALIBRATED)
+    return py::none();
+  return py::make_tuple(lo, hi);
+}
+
+/// HistogramObserver.calculate_qparams; returns (scale, zero_point).
+py::tuple histogramQParams(std::vector<float> hist, float minVal, float maxVal,
+                           int64_t dstNbins, int qscheme, int dtypeKind,
+                           int64_t quantMin, int64_t quantMax,
+                           bool customRange, float eps) {
+  qprep_qparams_config config{qscheme, dtypeKind, quantMin, quantMax,
+                              customRange, eps};
+  float scale;
+  int64_t zp;
+  int32_t rc = qprep_histogram_qparams(&config, hist.data(), hist.size(),
+                                       minVal, maxVal, dstNbins, &scale, &zp);
+  if (rc < 0)
+    throw QPrepError("histogram search gave min_val > max_val");
+  return py::make_tuple(scale, zp);
+}
 } // namespace
 
 PYBIND11_MODULE(_qprep, m) {
@@ -164,4 +207,17 @@ PYBIND11_MODULE(_qprep, m) {
         py::arg("averaging_constant"), py::arg("min_vals"), py::arg("max_vals"),
         "One observer forward: running (or moving-average) min/max; empty "
         "min_vals means no statistics yet.");
+  m.def("histogram_update", &histogramUpdate, py::arg("data"),
+        py::arg("hist"), py::arg("min_val"), py::arg("max_val"),
+        py::arg("bins") = 2048,
+        "One HistogramObserver forward (mid-2024 algorithm); returns "
+        "(hist, min_val, max_val). Start from ([], inf, -inf).");
+  m.def("histogram_search", &histogramSearch, py::arg("hist"),
+        py::arg("min_val"), py::arg("max_val"), py::arg("dst_nbins") = 256,
+        "HistogramObserver._non_linear_param_search: (new_min, new_max).");
+  m.def("histogram_qparams", &histogramQParams, py::arg("hist"),
+        py::arg("min_val"), py::arg("max_val"), py::arg("dst_nbins"),
+        py::arg("qscheme"), py::arg("dtype_kind"), py::arg("quant_min"),
+        py::arg("quant_max"), py::arg("custom_range"), py::arg("eps"),
+        "HistogramObserver.calculate_qparams: (scale, zero_point).");
 }

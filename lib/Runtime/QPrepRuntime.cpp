@@ -61,6 +61,10 @@ extern "C" int32_t qprep_calculate_qparams(const qprep_qparams_config *c,
   for (int64_t i = 0; i < n; ++i)
     if (!(minVals[i] <= maxVals[i]))
       return QPREP_ERR_MIN_GT_MAX;
+  // PyTorch would return an infinite scale and a garbage zero point.
+  for (int64_t i = 0; i < n; ++i)
+    if (std::isinf(minVals[i]) || std::isinf(maxVals[i]))
+      return QPREP_ERR_NOT_FINITE;
   const int64_t qmin = c->quant_min, qmax = c->quant_max;
   const float eps = c->eps;
   for (int64_t i = 0; i < n; ++i) {

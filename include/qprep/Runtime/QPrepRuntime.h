@@ -50,7 +50,9 @@ typedef struct qprep_qparams_config {
 enum {
   QPREP_OK = 0,
   QPREP_UNCALIBRATED = 1,   /* no statistics yet: scale 1, zero point 0 */
-  QPREP_ERR_MIN_GT_MAX = -1 /* PyTorch asserts min <= max */
+  QPREP_ERR_MIN_GT_MAX = -1, /* PyTorch asserts min <= max (also NaN) */
+  QPREP_ERR_NOT_FINITE = -2, /* +-inf statistics: PyTorch returns garbage */
+  QPREP_ERR_NO_QPARAMS = -3  /* placeholder observer: no qparams exist */
 };
 
 /* calculate_qparams over n channels (n = 1 for per-tensor). With no
@@ -74,6 +76,107 @@ void qprep_minmax_update(const float *data, int64_t rank, const int64_t *sizes,
                          const int64_t *strides, int64_t ch_axis,
                          float averaging_constant, float *min_vals,
                          float *max_vals);
+
+
+/*===------------------------------------------------------------------------===*
+ * HistogramObserver (PyTorch mid-2024 algorithm, pt#129387, with the
+ * combine fix of pt#156457 / ao#2418). State: `bins` float32 counts and the
+ * running min/max (+inf/-inf = nothing seen). Every float expression follows
+ * the PyTorch tensor expression it replaces (see docs/Calibration.md).
+ *===------------------------------------------------------------------------===*/
+
+/* The range torch.histc bins a batch with, given the batch's finite
+ * min/max (xmin <= xmax): the observer's new range, widened by +-1 when it is
+ * a single point (histc's rule), with the end points torch.linspace gives. */
+void qprep_histogram_range(float state_min, float state_max, float xmin,
+                           float xmax, int64_t bins, float *lo, float *hi);
+
+/* Folds one batch into the state. `update` holds the batch's counts over
+ * the range qprep_histogram_range returned (torch.histc(x, bins, new_min,
+ * new_max)); xmin/xmax are the batch's finite min/max. Range unchanged: the
+ * counts are added; otherwise the old histogram is re-binned into the new
+ * range (upsample by 16, bucketize mid points, bincount) or, when it was a
+ * single point, moved whole into its bin. */
+void qprep_histogram_merge(float *hist, int64_t bins, float *state_min,
+                           float *state_max, const float *update, float xmin,
+                           float xmax);
+
+/* The whole forward on a contiguous float32 buffer (non-finite values are
+ * skipped; PyTorch drops +-inf and raises on NaN). For tests and Python;
+ * the lowered code does the per-element work in generated loops. */
+void qprep_histogram_update(const float *data, int64_t n, float *hist,
+                            int64_t bins, float *state_min, float *state_max);
+
+/* _non_linear_param_search: the L2-optimal [new_min, new_max] for
+ * quantizing into dst_nbins levels. Returns QPREP_UNCALIBRATED (and leaves
+ * the outputs untouched) when the observer has seen nothing. */
+int32_t qprep_histogram_search(const float *hist, int64_t bins, float min_val,
+                               float max_val, int64_t dst_nbins,
+                               float *new_min, float *new_max);
+
+/* calculate_qparams of a per-tensor histogram observer: the search, then
+ * qprep_calculate_qparams on its result; scale 1, zero point 0 and
+ * QPREP_UNCALIBRATED before any data. */
+int32_t qprep_histogram_qparams(const qprep_qparams_config *config,
+                                const float *hist, int64_t bins, float min_val,
+                                float max_val, int64_t dst_nbins, float *scale,
+                                int64_t *zero_point);
+
+/* torch.linspace(start, end, steps)[idx] for float32 as the CPU kernel of
+ * the reference build computes it (see Histogram.cpp). */
+float qprep_linspace_at(float start, float end, int64_t steps, int64_t idx);
+
+/*===------------------------------------------------------------------------===*
+ * Entry points for lowered code (convert-qprep-to-loops). MLIR passes memrefs
+ * to functions declared with `llvm.emit_c_interface` as pointers to these
+ * rank-1 descriptors; the calls go to _mlir_ciface_<name>.
+ *===------------------------------------------------------------------------===*/
+typedef struct qprep_memref_f32 {
+  float *allocated, *aligned;
+  int64_t offset, size, stride;
+} qprep_memref_f32;
+typedef struct qprep_memref_i32 {
+  int32_t *allocated, *aligned;
+  int64_t offset, size, stride;
+} qprep_memref_i32;
+typedef struct qprep_memref_i64 {
+  int64_t *allocated, *aligned;
+  int64_t offset, size, stride;
+} qprep_memref_i64;
+
+/* qprep_calculate_qparams on state memrefs (one entry per channel). */
+int32_t _mlir_ciface_qprep_rt_qparams(qprep_memref_f32 *min_vals,
+                                      qprep_memref_f32 *max_vals,
+                                      int32_t qscheme, int32_t dtype_kind,
+                                      int64_t quant_min, int64_t quant_max,
+                                      int32_t custom_range, float eps,
+                                      qprep_memref_f32 *scales,
+                                      qprep_memref_i64 *zero_points,
+                                      qprep_memref_f32 *zero_points_f);
+
+/* qprep_histogram_range; writes lo, hi into range[0], range[1]. */
+void _mlir_ciface_qprep_rt_histogram_range(qprep_memref_f32 *state_min,
+                                           qprep_memref_f32 *state_max,
+                                           float xmin, float xmax,
+                                           int64_t bins,
+                                           qprep_memref_f32 *range);
+
+/* Sums the `counts` sub-histograms (counts->size / (bins + 1) of them, each
+ * bins + 1 wide, the last slot collecting values outside the range), zeroes
+ * them, and calls qprep_histogram_merge. */
+void _mlir_ciface_qprep_rt_histogram_merge(qprep_memref_f32 *hist,
+                                           qprep_memref_f32 *state_min,
+                                           qprep_memref_f32 *state_max,
+                                           qprep_memref_i32 *counts,
+                                           float xmin, float xmax);
+
+/* qprep_histogram_qparams on state memrefs. */
+int32_t _mlir_ciface_qprep_rt_histogram_qparams(
+    qprep_memref_f32 *hist, qprep_memref_f32 *state_min,
+    qprep_memref_f32 *state_max, int64_t dst_nbins, int32_t qscheme,
+    int32_t dtype_kind, int64_t quant_min, int64_t quant_max,
+    int32_t custom_range, float eps, qprep_memref_f32 *scales,
+    qprep_memref_i64 *zero_points, qprep_memref_f32 *zero_points_f);
 
 #ifdef __cplusplus
 }
