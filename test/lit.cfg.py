@@ -19,6 +19,8 @@ config.substitutions.append(("%qprep_obj_root", config.qprep_obj_root))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
 config.substitutions.append(("%qprep_tools_dir", config.qprep_tools_dir))
+config.substitutions.append(("%qprep_runtime_lib",
+                             os.path.join(config.qprep_obj_root, "lib", "libQPrepRuntime.so")))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()

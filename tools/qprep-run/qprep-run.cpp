@@ -10,7 +10,6 @@
 //
 // Data: --data DIR reads batch<B>_arg<I>.npy (float32, the argument's shape);
 // without it, --batches N seeded standard-normal batches (--seed S).
-// Work in progress (issue 5): observers of the min/max family only.
 //
 //===----------------------------------------------------------------------===//
 
@@ -44,7 +43,9 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
 #include <cmath>
+#include <limits>
 #include <cstring>
 #include <random>
 
@@ -62,6 +63,12 @@ static cl::opt<unsigned> seed("seed", cl::desc("Seed of the synthetic data"),
                               cl::init(0));
 static cl::opt<std::string> jsonFile("json", cl::desc("Write results as JSON"),
                                      cl::init(""));
+static cl::opt<unsigned>
+    repeat("repeat",
+           cl::desc("Call the model N times per batch (for benchmarks: "
+                    "statistics then count every call); timing goes to "
+                    "the JSON"),
+           cl::init(1));
 static cl::opt<std::string>
     dataDir("data",
             cl::desc("Directory of calibration data: batch<B>_arg<I>.npy, "
@@ -69,11 +76,21 @@ static cl::opt<std::string>
             cl::init(""));
 
 namespace {
-/// What calculate_qparams needs of one observer.
+/// What the report needs of one observer.
 struct ObserverInfo {
   std::string name;
-  qprep_qparams_config config;
+  qprep_qparams_config config{};
   std::string kind, dtype, qscheme;
+  int64_t channels = 1, bins = 0;
+  bool hasStats = false;
+  std::vector<std::string> derivedFrom;
+};
+
+/// A rank-1 memref descriptor, as the C interface takes it.
+struct Memref1D {
+  void *allocated, *aligned;
+  int64_t offset = 0, size, stride = 1;
+  Memref1D(void *data, int64_t n) : allocated(data), aligned(data), size(n) {}
 };
 
 std::string typeString(Type type) {
@@ -196,11 +213,50 @@ void readNpy(const std::string &path, Descriptor &d, ArrayRef<int64_t> shape) {
   }
 }
 
+template <typename Fn>
+Fn lookupFn(ExecutionEngine &engine, const std::string &name) {
+  auto sym = engine.lookup("_mlir_ciface_" + name);
+  if (!sym)
+    fail("no generated function " + name + ": " +
+         llvm::toString(sym.takeError()));
+  return reinterpret_cast<Fn>(*sym);
+}
+
 ObserverInfo describe(qprep::ObserverOp obs) {
   ObserverInfo info;
   info.name = obs.getSymName().str();
+  if (auto fixed = dyn_cast<qprep::FixedQSpecAttr>(obs.getSpec())) {
+    info.kind = "fixed";
+    info.dtype = typeString(fixed.getDtype());
+    info.qscheme = qprep::stringifyQScheme(
+                       fixed.getQscheme().value_or(
+                           qprep::QScheme::per_tensor_affine))
+                       .str();
+    auto [qmin, qmax] = qprep::calculateQMinQMax(
+        fixed.getDtype(), fixed.getQuantMin(), fixed.getQuantMax(), false);
+    info.config.quant_min = qmin;
+    info.config.quant_max = qmax;
+    return info;
+  }
+  if (auto derived = dyn_cast<qprep::DerivedQSpecAttr>(obs.getSpec())) {
+    info.kind = "derived";
+    for (Attribute from : derived.getDerivedFrom())
+      if (auto sym = dyn_cast<FlatSymbolRefAttr>(from))
+        info.derivedFrom.push_back(sym.getValue().str());
+    info.dtype = typeString(derived.getDtype());
+    info.qscheme =
+        qprep::stringifyQScheme(derived.getEffectiveQScheme()).str();
+    auto [qmin, qmax] = qprep::calculateQMinQMax(
+        derived.getDtype(), derived.getQuantMin(), derived.getQuantMax(),
+        false);
+    info.config.quant_min = qmin;
+    info.config.quant_max = qmax;
+    return info;
+  }
   auto spec = cast<qprep::QSpecAttr>(obs.getSpec());
   info.kind = qprep::stringifyObserverKind(spec.getObserver().getKind()).str();
+  if (spec.getObserver().getKind() == qprep::ObserverKind::histogram)
+    info.bins = spec.getObserver().getBins();
   auto [qmin, qmax] = spec.getEffectiveRange();
   auto intTy = dyn_cast<IntegerType>(spec.getDtype());
   int32_t dtypeKind = QPREP_DTYPE_OTHER;
@@ -287,41 +343,50 @@ int main(int argc, char **argv) {
 
   // Observer descriptions, before lowering removes the observers.
   SmallVector<ObserverInfo> observers;
-  {
-    for (auto obs : module->getOps<qprep::ObserverOp>()) {
-      auto spec = dyn_cast<qprep::QSpecAttr>(obs.getSpec());
-      if (!spec || spec.getObserver().getKind() ==
-                       qprep::ObserverKind::placeholder)
-        continue;
-      // The channel count comes back with the statistics.
-      observers.push_back(describe(obs));
-    }
-  }
+  for (auto obs : module->getOps<qprep::ObserverOp>())
+    observers.push_back(describe(obs));
 
-  // Lower to LLVM.
+  // Lower in two steps: up to the observer loops (whose generated functions
+  // tell the channel counts), then to LLVM.
   PassManager lower(&ctx, ModuleOp::getOperationName());
   TosaToLinalgOptions tosaOptions;
   tosa::addTosaToLinalgPasses(lower, tosaOptions);
-  std::string pipeline =
-      "func.func(tosa-to-arith,tosa-to-tensor),"
-      "one-shot-bufferize{bufferize-function-boundaries "
-      "function-boundary-type-conversion=identity-layout-map},"
-      "convert-qprep-to-loops,canonicalize,buffer-deallocation-pipeline,"
-      "convert-bufferization-to-memref,"
-      "convert-linalg-to-loops,convert-scf-to-cf,expand-strided-metadata,"
-      "lower-affine,finalize-memref-to-llvm,convert-to-llvm,"
-      "reconcile-unrealized-casts";
-  if (failed(parsePassPipeline(pipeline, lower)))
+  if (failed(parsePassPipeline(
+          "func.func(tosa-to-arith,tosa-to-tensor),"
+          "one-shot-bufferize{bufferize-function-boundaries "
+          "function-boundary-type-conversion=identity-layout-map},"
+          "convert-qprep-to-loops",
+          lower)))
     fail("bad lowering pipeline");
   if (failed(lower.run(*module)))
+    fail("lowering the observers failed");
+  for (ObserverInfo &info : observers) {
+    auto f = module->lookupSymbol<func::FuncOp>("qprep_qparams_" + info.name);
+    if (!f)
+      fail("no generated qprep_qparams_" + info.name);
+    info.channels = cast<MemRefType>(f.getArgumentTypes()[0]).getDimSize(0);
+    info.hasStats = static_cast<bool>(
+        module->lookupSymbol<func::FuncOp>("qprep_stats_" + info.name));
+  }
+  PassManager toLLVM(&ctx, ModuleOp::getOperationName());
+  if (failed(parsePassPipeline(
+          "canonicalize,buffer-deallocation-pipeline,"
+          "convert-bufferization-to-memref,convert-linalg-to-loops,"
+          "convert-vector-to-scf,convert-scf-to-cf,expand-strided-metadata,"
+          "lower-affine,finalize-memref-to-llvm,convert-vector-to-llvm,"
+          "convert-to-llvm,reconcile-unrealized-casts",
+          toLLVM)))
+    fail("bad lowering pipeline");
+  if (failed(toLLVM.run(*module)))
     fail("lowering to LLVM failed");
 
   auto transformer = makeOptimizingTransformer(3, 0, nullptr);
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
-  // memrefCopy and friends, used by lowered memref.copy.
+  // memrefCopy and friends (lowered memref.copy), and the observer runtime.
   std::string runnerUtils = QPREP_MLIR_LIB_DIR "/libmlir_c_runner_utils.so";
-  SmallVector<StringRef> sharedLibs{runnerUtils};
+  std::string runtimeLib = QPREP_RUNTIME_LIB;
+  SmallVector<StringRef> sharedLibs{runnerUtils, runtimeLib};
   engineOptions.sharedLibPaths = sharedLibs;
   auto engineOr = ExecutionEngine::create(*module, engineOptions);
   if (!engineOr)
@@ -341,11 +406,16 @@ int main(int argc, char **argv) {
       fail("no calibration data in " + dataDir +
            " (expected batch0_arg0.npy, batch0_arg1.npy, ...)");
   }
+  bool tty = llvm::errs().is_displayed();
+  double bestSeconds = std::numeric_limits<double>::infinity();
+  double totalSeconds = 0.0;
+  uint64_t calls = 0, bytesPerCall = 0;
   for (unsigned batch = 0; batch < batches; ++batch) {
     SmallVector<Descriptor> inputs;
     for (auto &shape : shapes)
       inputs.emplace_back(shape);
     SmallVector<void *> descriptorPtrs, args;
+    bytesPerCall = 0;
     for (auto [i, d] : llvm::enumerate(inputs)) {
       if (dataDir.empty()) {
         for (float &v : d.data)
@@ -356,44 +426,87 @@ int main(int argc, char **argv) {
                 d, shapes[i]);
       }
       descriptorPtrs.push_back(d.words.data());
+      bytesPerCall += d.data.size() * sizeof(float);
     }
     for (void *&p : descriptorPtrs)
       args.push_back(&p);
-    if (llvm::Error err =
-            engine->invokePacked("_mlir_ciface___qprep_calibrate", args))
-      fail("calling @" + entry + ": " + llvm::toString(std::move(err)));
-    llvm::errs() << "\rcalibrating: batch " << batch + 1 << "/" << batches;
+    for (unsigned r = 0; r < repeat; ++r) {
+      auto t0 = std::chrono::steady_clock::now();
+      if (llvm::Error err =
+              engine->invokePacked("_mlir_ciface___qprep_calibrate", args))
+        fail("calling @" + entry + ": " + llvm::toString(std::move(err)));
+      double dt = std::chrono::duration<double>(
+                      std::chrono::steady_clock::now() - t0)
+                      .count();
+      bestSeconds = std::min(bestSeconds, dt);
+      totalSeconds += dt;
+      ++calls;
+    }
+    // Progress: in place on a terminal, a line every 10% otherwise.
+    unsigned step = std::max(1u, batches / 10);
+    if (tty)
+      llvm::errs() << "\rcalibrating: batch " << batch + 1 << "/" << batches;
+    else if ((batch + 1) % step == 0 || batch + 1 == batches)
+      llvm::errs() << "calibrating: batch " << batch + 1 << "/" << batches
+                   << "\n";
   }
-  llvm::errs() << "\n";
+  if (tty)
+    llvm::errs() << "\n";
 
-  // Statistics and qparams.
+  // Statistics and qparams, from the generated functions.
   std::string json = "{\n  \"observers\": [";
   llvm::outs() << llvm::format("%-10s %-34s %-26s %-26s %-14s %s\n", "observer",
                                "kind", "min", "max", "scale",
                                "zero_point");
   for (auto [i, info] : llvm::enumerate(observers)) {
-    // Two rank-1 descriptors: {alloc, aligned, offset, size, stride} x 2.
-    int64_t result[10];
-    void *resultPtr = result;
-    SmallVector<void *> args{&resultPtr};
-    if (llvm::Error err = engine->invokePacked(
-            "_mlir_ciface_qprep_stats_" + info.name, args))
-      fail("reading @" + info.name + ": " + llvm::toString(std::move(err)));
-    const float *mins = reinterpret_cast<const float *>(result[1]) + result[2];
-    const float *maxs = reinterpret_cast<const float *>(result[6]) + result[7];
-    int64_t n = result[3];
-    std::vector<float> scales(n), zpF(n);
-    std::vector<int64_t> zpI(n);
-    int32_t rc = qprep_calculate_qparams(&info.config, mins, maxs, n,
-                                         scales.data(), zpI.data(), zpF.data());
+    int64_t n = info.channels;
+    std::vector<float> mins(n), maxs(n), scales(n, 1.0f), zpF(n, 0.0f);
+    std::vector<int64_t> zpI(n, 0);
+    if (info.hasStats) {
+      auto stats = lookupFn<void (*)(Memref1D *, Memref1D *)>(
+          *engine, "qprep_stats_" + info.name);
+      Memref1D a(mins.data(), n), b(maxs.data(), n);
+      stats(&a, &b);
+    }
+    auto qparams = lookupFn<int32_t (*)(Memref1D *, Memref1D *, Memref1D *)>(
+        *engine, "qprep_qparams_" + info.name);
+    Memref1D s(scales.data(), n), z(zpI.data(), n), zf(zpF.data(), n);
+    int32_t rc = qparams(&s, &z, &zf);
+    std::string extra;
+    if (info.bins) {
+      std::vector<float> hist(info.bins);
+      auto read = lookupFn<void (*)(Memref1D *)>(*engine,
+                                                 "qprep_histogram_" + info.name);
+      Memref1D h(hist.data(), info.bins);
+      read(&h);
+      extra += ", \"histogram\": [";
+      // Counts become fractional once a range change re-bins them.
+      for (int64_t b = 0; b < info.bins; ++b) {
+        char buf[32];
+        std::snprintf(buf, sizeof(buf), "%.9g", hist[b]);
+        extra += (b ? ", " : "") + std::string(buf);
+      }
+      extra += "]";
+    }
+    if (!info.derivedFrom.empty()) {
+      extra += ", \"derived_from\": [";
+      for (auto [k, src] : llvm::enumerate(info.derivedFrom))
+        extra += (k ? ", \"" : "\"") + src + "\"";
+      extra += "]";
+    }
+    std::string error;
     if (rc == QPREP_ERR_MIN_GT_MAX)
-      fail("observer @" + info.name + " has min > max or NaN statistics");
-    bool floatZp = info.config.qscheme == QPREP_PER_CHANNEL_AFFINE_FLOAT_QPARAMS;
+      error = "statistics have min > max or NaN (NaN in the data?)";
+    else if (rc == QPREP_ERR_NOT_FINITE)
+      error = "statistics are infinite (inf in the data?)";
+    else if (rc == QPREP_ERR_NO_QPARAMS)
+      error = "placeholder observer: no qparams";
+    bool floatZp = info.qscheme == "per_channel_affine_float_qparams";
     auto list = [&](auto get) {
-      std::string s = "[";
+      std::string out = "[";
       for (int64_t c = 0; c < n; ++c)
-        s += (c ? ", " : "") + get(c);
-      return s + "]";
+        out += (c ? ", " : "") + get(c);
+      return out + "]";
     };
     // 9 significant digits: enough to round-trip a float32.
     auto fmt = [](double v) {
@@ -405,32 +518,47 @@ int main(int argc, char **argv) {
       std::snprintf(buf, sizeof(buf), "%.9g", v);
       return std::string(buf);
     };
-    std::string minS = list([&](int64_t c) { return fmt(mins[c]); });
-    std::string maxS = list([&](int64_t c) { return fmt(maxs[c]); });
-    std::string scaleS = list([&](int64_t c) { return fmt(scales[c]); });
-    std::string zpS = list([&](int64_t c) {
+    std::string minS = info.hasStats
+                           ? list([&](int64_t c) { return fmt(mins[c]); })
+                           : "null";
+    std::string maxS = info.hasStats
+                           ? list([&](int64_t c) { return fmt(maxs[c]); })
+                           : "null";
+    std::string scaleS = error.empty()
+                             ? list([&](int64_t c) { return fmt(scales[c]); })
+                             : "null";
+    std::string zpS = error.empty() ? list([&](int64_t c) {
       return floatZp ? fmt(zpF[c]) : std::to_string(zpI[c]);
-    });
-    llvm::outs() << llvm::format("%-10s %-34s %-26s %-26s %-14s %s\n",
-                                 info.name.c_str(), info.kind.c_str(),
-                                 minS.c_str(), maxS.c_str(), scaleS.c_str(),
-                                 zpS.c_str());
-    json += (i ? ",\n" : "\n") + ("    {\"name\": \"" + info.name +
-                                  "\", \"kind\": \"" + info.kind +
-                                  "\", \"dtype\": \"" + info.dtype +
-                                  "\", \"qscheme\": \"" + info.qscheme +
-                                  "\", \"quant_min\": " +
-                                  std::to_string(info.config.quant_min) +
-                                  ", \"quant_max\": " +
-                                  std::to_string(info.config.quant_max) +
-                                  ", \"custom_range\": " +
-                                  (info.config.custom_range ? "true" : "false") +
-                                  ", \"eps\": " + fmt(info.config.eps) +
-                                  ", \"min\": " + minS + ", \"max\": " +
-                                  maxS + ", \"scale\": " + scaleS +
-                                  ", \"zero_point\": " + zpS + "}");
+    })
+                                    : "null";
+    llvm::outs() << llvm::format(
+        "%-10s %-34s %-26s %-26s %-14s %s\n", info.name.c_str(),
+        info.kind.c_str(), info.hasStats ? minS.c_str() : "-",
+        info.hasStats ? maxS.c_str() : "-",
+        error.empty() ? scaleS.c_str() : "-",
+        error.empty() ? zpS.c_str() : ("(" + error + ")").c_str());
+    json += (i ? ",\n" : "\n") +
+            ("    {\"name\": \"" + info.name + "\", \"kind\": \"" + info.kind +
+             "\", \"dtype\": \"" + info.dtype + "\", \"qscheme\": \"" +
+             info.qscheme + "\", \"quant_min\": " +
+             std::to_string(info.config.quant_min) +
+             ", \"quant_max\": " + std::to_string(info.config.quant_max) +
+             ", \"custom_range\": " +
+             (info.config.custom_range ? "true" : "false") +
+             ", \"eps\": " + fmt(info.config.eps) + ", \"min\": " + minS +
+             ", \"max\": " + maxS + ", \"scale\": " + scaleS +
+             ", \"zero_point\": " + zpS + ", \"status\": " +
+             std::to_string(rc) + extra +
+             (error.empty() ? std::string()
+                            : ", \"error\": \"" + error + "\"") +
+             "}");
   }
-  json += "\n  ]\n}\n";
+  json += "\n  ],\n  \"timing\": {\"calls\": " + std::to_string(calls) +
+          ", \"bytes_per_call\": " + std::to_string(bytesPerCall) +
+          ", \"best_seconds\": " + llvm::formatv("{0:e6}", bestSeconds).str() +
+          ", \"mean_seconds\": " +
+          llvm::formatv("{0:e6}", calls ? totalSeconds / calls : 0.0).str() +
+          "}\n}\n";
   if (!jsonFile.empty()) {
     std::error_code ec;
     llvm::raw_fd_ostream os(jsonFile, ec);

@@ -11,6 +11,8 @@ namespace arith { class ArithDialect; }
 namespace func { class FuncDialect; }
 namespace memref { class MemRefDialect; }
 namespace scf { class SCFDialect; }
+namespace math { class MathDialect; }
+namespace vector { class VectorDialect; }
 
 namespace qprep {
 #define GEN_PASS_DECL

@@ -6,36 +6,48 @@
 include "mlir/Pass/PassBase.td"
 
 def ConvertQPrepToLoopsPass : Pass<"convert-qprep-to-loops", "::mlir::ModuleOp"> {
-  let summary = "Lower min/max observers on memrefs to state globals and loops";
+  let summary = "Lower observers on memrefs to state globals, vector loops and runtime calls";
   let description = [{
-    First step of calibration (work in progress, see docs/Calibration.md):
-    every `qprep.observer` of the min/max family (`minmax`,
-    `moving_average_minmax`, `per_channel_minmax`,
-    `moving_average_per_channel_minmax`) becomes two `memref.global`s,
-    `@<obs>_min` and `@<obs>_max` (one element, or one per channel),
-    initialized to +inf / -inf, which means "nothing seen yet" as in PyTorch.
-    Every `qprep.observe` on a memref becomes loops that reduce the value
-    (per-channel: indexed by the channel loop, no copy or transpose) and
-    combine with the state in program order:
+    Calibration code for a prepared, bufferized module (docs/Calibration.md).
+    Every `qprep.observer` becomes state in `memref.global`s, every
+    `qprep.observe` / `qprep.fake_quantize` on a memref becomes loops that
+    update it in place, in program order (a shared observer is one state
+    updated once per call site, as PyTorch calls one module per site):
 
-    * nothing seen yet: state = current min/max;
-    * min/max: state = minimum(state, current) (NaN propagates, as torch.min);
-    * moving average: state += c * (current - state);
-    * an empty value changes nothing.
+    * min/max family (`minmax`, `moving_average_minmax`, `per_channel_minmax`,
+      `moving_average_per_channel_minmax`): `@<obs>_min`, `@<obs>_max` (one
+      element, or one per channel), +inf/-inf meaning "nothing seen yet".
+      Contiguous values are reduced with vector<8xf32> loads into four
+      independent accumulators; per channel the value is viewed as
+      [outer, C, inner] (last axis: 8 channels per vector op), never copied
+      or transposed; other layouts get scalar loop nests. First call sets,
+      then minimum/maximum (NaN propagates, as torch.aminmax) or
+      `state += c * (current - state)`; empty values change nothing.
+    * `histogram`: `@<obs>_min/_max/_hist` plus scratch; generated loops find
+      the finite min/max and bin with torch.histc's arithmetic into int32
+      sub-histograms; the runtime (`libQPrepRuntime`, `qprep_rt_*`) merges
+      (the mid-2024 PyTorch algorithm) and runs the L2 search.
+    * `qprep.fake_quantize`: observe (if the observer keeps statistics), then
+      quantize-dequantize in place with the current qparams (round half to
+      even), as PyTorch's FakeQuantize.
+    * fixed, derived and placeholder observers keep no state.
 
-    Observers whose kind is not lowered yet (histogram, fake-quantize) are an
-    error; placeholder, fixed and derived observers keep no statistics, so
-    their observe ops just forward their operand.
-
-    Also generated, with `llvm.emit_c_interface`: `@qprep_reset()` (all
-    state back to +inf/-inf) and `@qprep_stats_<obs>()` returning the min and
-    max buffers; a declaration of the same name in the module (so that other
-    code can call it) gets the body. The `qprep.observer` ops are removed: the
-    result has no qprep ops left. Run `one-shot-bufferize` first for tensors.
+    Generated entry points, all with `llvm.emit_c_interface` (a declaration
+    of the same name in the module gets the body):
+    `@qprep_reset()`, `@qprep_stats_<obs>(min, max)` and
+    `@qprep_histogram_<obs>(hist)` (copies into the caller's buffers), and
+    `@qprep_qparams_<obs>(scale, zero_point, zero_point_f) -> i32` for every
+    observer: 0 ok, 1 uncalibrated (scale 1, zero point 0), negative errors
+    (-1 min > max or NaN, -2 infinite statistics, -3 placeholder). Derived
+    observers multiply their sources' scales (zero point 0) or call the
+    `derive = @fn` function. The `qprep.observer` ops are removed. The
+    lowered module needs libQPrepRuntime at run time (mlir-runner
+    `-shared-libs`, or the JIT's shared libraries).
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
-    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect"
+    "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
   ];
 }
 

@@ -1,14 +1,5 @@
 // RUN: qprep-opt %s -split-input-file -verify-diagnostics --convert-qprep-to-loops
 
-// expected-error @+1 {{has observer histogram, which convert-qprep-to-loops does not lower yet}}
-qprep.observer @h = #qprep.qspec<i8, observer = histogram>
-func.func @f(%x: memref<4xf32>) {
-  %0 = qprep.observe %x, @h : memref<4xf32>
-  return
-}
-
-// -----
-
 qprep.observer @a = #qprep.qspec<i8>
 func.func @f(%x: tensor<4xf32>) {
   // expected-error @+1 {{observes a tensor: run one-shot-bufferize first}}
@@ -37,10 +28,61 @@ func.func @f(%x: memref<4xf32>, %y: memref<5xf32>) {
 
 // -----
 
-qprep.observer @a = #qprep.qspec<i8>
+qprep.observer @h = #qprep.qspec<i8, observer = histogram>
+func.func @f(%x: memref<4xf16>) {
+  // expected-error @+1 {{histogram observer @h needs a contiguous f32 memref of rank >= 1, got 'memref<4xf16>'}}
+  %0 = qprep.observe %x, @h : memref<4xf16>
+  return
+}
+
+// -----
+
+qprep.observer @h = #qprep.qspec<i8, observer = histogram>
+func.func @f(%x: memref<4xf32, strided<[2]>>) {
+  // expected-error @+1 {{histogram observer @h needs a contiguous f32 memref of rank >= 1}}
+  %0 = qprep.observe %x, @h : memref<4xf32, strided<[2]>>
+  return
+}
+
+// -----
+
+// expected-error @+1 {{has a histogram observer with upsample_rate = 128; the current PyTorch algorithm (and qprep) uses 16}}
+qprep.observer @h = #qprep.qspec<i8, observer = histogram(upsample_rate = 128)>
 func.func @f(%x: memref<4xf32>) {
-  // expected-error @+1 {{is not lowered by convert-qprep-to-loops yet}}
-  %0 = qprep.fake_quantize %x, @a : memref<4xf32>
+  %0 = qprep.observe %x, @h : memref<4xf32>
+  return
+}
+
+// -----
+
+qprep.observer @ph = #qprep.qspec<f16, dynamic, observer = placeholder>
+func.func @f(%x: memref<4xf32>) {
+  // expected-error @+1 {{fake-quantizes with observer @ph, which has no qparams to quantize with (derived or placeholder)}}
+  %0 = qprep.fake_quantize %x, @ph : memref<4xf32>
+  return
+}
+
+// -----
+
+qprep.observer @a = #qprep.qspec<i8>
+qprep.observer @w = #qprep.qspec<i8, qscheme = per_channel_symmetric, ch_axis = 0>
+qprep.observer @v = #qprep.qspec<i8, qscheme = per_channel_symmetric, ch_axis = 0>
+// expected-error @+1 {{derives from observers with 4 and 3 channels}}
+qprep.observer @d = #qprep.derived<i32, from = [@a, @w, @v], qscheme = per_channel_symmetric, ch_axis = 0>
+func.func @f(%x: memref<4xf32>, %y: memref<3xf32>) {
+  %0 = qprep.observe %x, @w : memref<4xf32>
+  %1 = qprep.observe %y, @v : memref<3xf32>
+  return
+}
+
+// -----
+
+qprep.observer @a = #qprep.qspec<i8>
+// expected-error @+1 {{derive function @bad must take (scale, zero_point) memrefs of each source and return this observer's (memref<1xf32>, memref<1xi64>) after bufferization; it has type (memref<1xf32>) -> memref<1xf32>}}
+qprep.observer @d = #qprep.derived<i32, from = [@a], derive = @bad>
+func.func private @bad(memref<1xf32>) -> memref<1xf32>
+func.func @f(%x: memref<4xf32>) {
+  %0 = qprep.observe %x, @a : memref<4xf32>
   return
 }
 
@@ -53,3 +95,13 @@ func.func @f(%x: memref<4xf32>) {
 }
 // expected-error @+1 {{clashes with the generated qprep_reset: expected a declaration of type '() -> ()'}}
 func.func @qprep_reset() { return }
+
+// -----
+
+qprep.observer @a = #qprep.qspec<i8>
+func.func @f(%x: memref<4xf32>) {
+  %0 = qprep.observe %x, @a : memref<4xf32>
+  return
+}
+// expected-error @+1 {{clashes with the generated qprep_stats_a: expected a declaration of type '(memref<1xf32>, memref<1xf32>) -> ()'}}
+func.func private @qprep_stats_a() -> (memref<1xf32>, memref<1xf32>)

@@ -1,46 +1,200 @@
 // RUN: qprep-opt %s -split-input-file --convert-qprep-to-loops --canonicalize | FileCheck %s
 
-// State globals start at +inf / -inf; one per channel for per-channel
-// observers; observe ops become loops and forward their operand; observers
-// without statistics (fixed, placeholder, derived) just forward.
+// Per tensor, contiguous: a 1-D view, four vector<8xf32> accumulator pairs
+// carried by the bulk loop (step 32), a horizontal reduction, a scalar tail;
+// then the state update (first call sets, else minimum/maximum).
 // CHECK-DAG: memref.global "private" @a_min : memref<1xf32> = dense<0x7F800000>
 // CHECK-DAG: memref.global "private" @a_max : memref<1xf32> = dense<0xFF800000>
-// CHECK-DAG: memref.global "private" @pc_min : memref<4xf32> = dense<0x7F800000>
 // CHECK-NOT: qprep.
 // CHECK-LABEL: func.func @f
-// CHECK-SAME: (%[[X:.*]]: memref<8x4xf32>, %[[H:.*]]: memref<?x4xf16>)
-// CHECK: scf.for %[[I:[a-z0-9]+]] = %{{.*}} to %c8
-// CHECK-NEXT: scf.for %[[J:[a-z0-9]+]] = %{{.*}} to %c4
-// CHECK-NEXT: memref.load %[[X]][%[[I]], %[[J]]]
+// CHECK-SAME: (%[[X:.*]]: memref<?x4xf32>)
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape %[[X]] {{\[\[}}0, 1]] : memref<?x4xf32> into memref<?xf32>
+// CHECK: %[[ACC:.*]]:8 = scf.for %{{.*}} = %c0 to %{{.*}} step %c32 iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK-COUNT-4: vector.load %[[FLAT]]
+// CHECK: scf.yield
+// CHECK: vector.reduction <minimumf>
+// CHECK: vector.reduction <maximumf>
+// CHECK: scf.for {{.*}} -> (f32, f32)
+// CHECK: memref.load %[[FLAT]]
+// CHECK: scf.if
+// CHECK: arith.cmpf oeq
 // CHECK: arith.minimumf
 // CHECK: arith.maximumf
-// The per-channel state is indexed by the ch_axis loop (no transpose).
-// CHECK: scf.for %[[I2:[a-z0-9]+]] = %{{.*}} to %c8
-// CHECK-NEXT: scf.for %[[J2:[a-z0-9]+]] = %{{.*}} to %c4
-// CHECK-NEXT: memref.load %[[X]][%[[I2]], %[[J2]]]
-// CHECK-NEXT: memref.load %{{.*}}[%[[J2]]] : memref<4xf32>
-// f16 values are widened to f32 first (PyTorch: x.to(float32)).
-// CHECK: memref.load %[[H]]
-// CHECK: arith.extf
-// CHECK: return %[[X]], %[[X]]
-// CHECK-LABEL: func.func @qprep_reset()
-// CHECK-SAME: llvm.emit_c_interface
-// CHECK-LABEL: func.func @qprep_stats_a() -> (memref<1xf32>, memref<1xf32>)
-// CHECK-SAME: llvm.emit_c_interface
-// CHECK: memref.get_global @a_min
-// CHECK: memref.get_global @a_max
-// CHECK-LABEL: func.func @qprep_stats_pc() -> (memref<4xf32>, memref<4xf32>)
-module {
-  qprep.observer @a = #qprep.qspec<i8>
-  qprep.observer @pc = #qprep.qspec<i8, qscheme = per_channel_symmetric, ch_axis = 1>
-  qprep.observer @fixed = #qprep.fixed_qspec<ui8, scale = 0.00390625, zero_point = 0>
-  qprep.observer @ph = #qprep.qspec<f16, dynamic, observer = placeholder>
-  func.func @f(%x: memref<8x4xf32>, %h: memref<?x4xf16>) -> (memref<8x4xf32>, memref<8x4xf32>) {
-    %0 = qprep.observe %x, @a : memref<8x4xf32>
-    %1 = qprep.observe %0, @pc : memref<8x4xf32>
-    %2 = qprep.observe %h, @pc : memref<?x4xf16>
-    %3 = qprep.observe %1, @fixed : memref<8x4xf32>
-    %4 = qprep.observe %1, @ph : memref<8x4xf32>
-    return %3, %4 : memref<8x4xf32>, memref<8x4xf32>
-  }
+// CHECK: arith.select
+// CHECK: func.func @qprep_qparams_a(%{{.*}}: memref<1xf32>, %{{.*}}: memref<1xi64>, %{{.*}}: memref<1xf32>) -> i32 attributes {llvm.emit_c_interface}
+// CHECK: call @qprep_rt_qparams(
+// CHECK: func.func private @qprep_rt_qparams({{.*}}) -> i32 attributes {llvm.emit_c_interface}
+// CHECK: func.func @qprep_reset() attributes {llvm.emit_c_interface}
+// Statistics are copied into the caller's buffers (no allocation).
+// CHECK: func.func @qprep_stats_a(%[[MIN:.*]]: memref<1xf32>, %[[MAX:.*]]: memref<1xf32>) attributes {llvm.emit_c_interface}
+// CHECK: memref.copy %{{.*}}, %[[MIN]]
+// CHECK: memref.copy %{{.*}}, %[[MAX]]
+qprep.observer @a = #qprep.qspec<i8>
+func.func @f(%x: memref<?x4xf32>) {
+  %0 = qprep.observe %x, @a : memref<?x4xf32>
+  return
+}
+
+// -----
+
+// Per channel, last axis: the running minima of 8 channels at a time are
+// vectors loaded from and stored to the per-channel buffer; a scalar tail for
+// the channels left over (20 = 16 + 4). No transpose, no copy of the value.
+// CHECK-LABEL: func.func @f
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape
+// CHECK: scf.for %[[ROW:.*]] = %c0 to %{{.*}} step %c1
+// CHECK: scf.for %[[C:.*]] = %c0 to %c16 step %c8
+// CHECK: vector.load %[[FLAT]]
+// CHECK: vector.load %[[CUR:.*]][%[[C]]] : memref<20xf32>, vector<8xf32>
+// CHECK: arith.minimumf {{.*}} : vector<8xf32>
+// CHECK: vector.store {{.*}}, %[[CUR]][%[[C]]] : memref<20xf32>, vector<8xf32>
+// CHECK: scf.for %{{.*}} = %c16 to %c20 step %c1
+qprep.observer @pc = #qprep.qspec<i8, qscheme = per_channel_symmetric, ch_axis = 1>
+func.func @f(%x: memref<?x20xf32>) {
+  %0 = qprep.observe %x, @pc : memref<?x20xf32>
+  return
+}
+
+// -----
+
+// Per channel, a middle axis: [outer, C, inner] with each contiguous inner
+// run reduced by the vector loop; f16 values are widened to f32
+// (PyTorch: x.to(float32)); the moving average is state + c * (cur - state).
+// CHECK-LABEL: func.func @f
+// CHECK-DAG: %[[HALF:.*]] = arith.constant 5.000000e-01 : f32
+// CHECK: scf.for %[[O:.*]] = %c0 to %{{.*}} step %c1
+// CHECK: scf.for %[[C:.*]] = %c0 to %c3 step %c1
+// CHECK: scf.for {{.*}} step %c32 iter_args
+// CHECK: vector.load {{.*}} : memref<?xf16>, vector<8xf16>
+// CHECK: arith.extf {{.*}} : vector<8xf16> to vector<8xf32>
+// CHECK: vector.reduction <minimumf>
+// CHECK: memref.load %{{.*}}[%[[C]]] : memref<3xf32>
+// CHECK: %[[D:.*]] = arith.subf
+// CHECK: %[[M:.*]] = arith.mulf %[[D]], %[[HALF]]
+// CHECK: arith.addf {{.*}}%[[M]]
+qprep.observer @pc = #qprep.qspec<i8, qscheme = per_channel_affine, ch_axis = 1, observer = moving_average_per_channel_minmax(averaging_constant = 0.5)>
+func.func @f(%x: memref<?x3x?xf16>) {
+  %0 = qprep.observe %x, @pc : memref<?x3x?xf16>
+  return
+}
+
+// -----
+
+// A strided (non-contiguous) value: one scalar loop per dimension in its own
+// order; the channel index is the ch_axis induction variable.
+// CHECK-LABEL: func.func @f
+// CHECK-NOT: vector.load
+// CHECK: scf.for %[[I:.*]] = %c0 to %c4
+// CHECK: scf.for %[[J:.*]] = %c0 to %c5
+// CHECK: memref.load %{{.*}}[%[[I]], %[[J]]] : memref<4x5xf32, strided<[10, 1]>>
+// CHECK: memref.load %{{.*}}[%[[I]]] : memref<4xf32>
+qprep.observer @pc = #qprep.qspec<i8, qscheme = per_channel_affine, ch_axis = 0>
+func.func @f(%x: memref<4x5xf32, strided<[10, 1]>>) {
+  %0 = qprep.observe %x, @pc : memref<4x5xf32, strided<[10, 1]>>
+  return
+}
+
+// -----
+
+// Histogram: state globals (counts over 4 int32 sub-histograms of bins + 1
+// slots, the last one for values outside the range), finite min/max with
+// NaN/inf masked out, the runtime's range, histc positions computed as
+// vector<8xi32>, one increment per lane, then the runtime's merge.
+// CHECK-DAG: memref.global "private" @h_hist : memref<100xf32> = dense<0.000000e+00>
+// CHECK-DAG: memref.global "private" @h_counts : memref<404xi32> = dense<0>
+// CHECK-DAG: memref.global "private" @h_range : memref<2xf32>
+// CHECK-LABEL: func.func @f
+// CHECK: math.absf {{.*}} : vector<8xf32>
+// CHECK: arith.cmpf olt
+// CHECK: arith.select
+// CHECK: scf.if
+// CHECK: call @qprep_rt_histogram_range(
+// CHECK: scf.for {{.*}} step %c8
+// CHECK: arith.cmpf oge
+// CHECK: arith.cmpf ole
+// CHECK: arith.subf
+// CHECK: arith.mulf
+// CHECK: arith.divf
+// CHECK: arith.fptosi {{.*}} : vector<8xf32> to vector<8xi32>
+// CHECK-COUNT-8: vector.extract
+// CHECK: call @qprep_rt_histogram_merge(
+// CHECK: func.func @qprep_qparams_h
+// CHECK: call @qprep_rt_histogram_qparams(%{{.*}}, %{{.*}}, %{{.*}}, %c256_i64,
+// CHECK: func.func @qprep_reset()
+// CHECK: memref.get_global @h_hist
+// CHECK: func.func @qprep_histogram_h(%{{.*}}: memref<100xf32>) attributes {llvm.emit_c_interface}
+qprep.observer @h = #qprep.qspec<ui8, observer = histogram(bins = 100)>
+func.func @f(%x: memref<?x7xf32>) {
+  %0 = qprep.observe %x, @h : memref<?x7xf32>
+  return
+}
+
+// -----
+
+// Fixed, derived and placeholder observers keep no state. Fixed qparams are
+// constants; a derived observer calls its sources' qparams functions and
+// multiplies the scales (broadcasting the per-tensor one); a placeholder
+// answers -3 (no qparams).
+// CHECK-NOT: memref.global "private" @fx_min
+// CHECK-LABEL: func.func @f
+// CHECK-NEXT: return
+// CHECK: func.func @qprep_qparams_fx(%[[S:.*]]: memref<1xi64>
+// CHECK-DAG: arith.constant 3.906250e-03 : f32
+// CHECK-DAG: arith.constant 128 : i64
+// CHECK: func.func @qprep_qparams_ph
+// CHECK: %[[NOQ:.*]] = arith.constant -3 : i32
+// CHECK: return %[[NOQ]]
+// CHECK: func.func @qprep_qparams_d(%{{.*}}: memref<4xf32>, %{{.*}}: memref<4xi64>, %{{.*}}: memref<4xf32>) -> i32
+// CHECK: call @qprep_qparams_act(
+// CHECK: call @qprep_qparams_w(
+// CHECK: scf.for %[[C:.*]] = %c0 to %c4
+// CHECK: %[[SA:.*]] = memref.load %{{.*}}[%c0] : memref<1xf32>
+// CHECK: %[[SW:.*]] = memref.load %{{.*}}[%[[C]]] : memref<4xf32>
+// CHECK: arith.mulf %[[SA]], %[[SW]] : f32
+qprep.observer @fx = #qprep.fixed_qspec<ui8, scale = 0.00390625, zero_point = 128>
+qprep.observer @ph = #qprep.qspec<f16, dynamic, observer = placeholder>
+qprep.observer @act = #qprep.qspec<ui8>
+qprep.observer @w = #qprep.qspec<i8, qscheme = per_channel_symmetric, ch_axis = 0>
+qprep.observer @d = #qprep.derived<i32, from = [@act, @w], qscheme = per_channel_symmetric, ch_axis = 0>
+func.func @f(%x: memref<8xf32>, %w: memref<4x2xf32>) {
+  %0 = qprep.observe %x, @fx : memref<8xf32>
+  %1 = qprep.observe %x, @ph : memref<8xf32>
+  %2 = qprep.observe %x, @d : memref<8xf32>
+  return
+}
+func.func @g(%x: memref<8xf32>, %w: memref<4x2xf32>) {
+  %0 = qprep.observe %x, @act : memref<8xf32>
+  %1 = qprep.observe %w, @w : memref<4x2xf32>
+  return
+}
+
+// -----
+
+// fake_quantize: observe, read the current qparams through the generated
+// function, then quantize-dequantize in place: round half to even of
+// x * (1 / scale), add the zero point, clamp to [qmin, qmax] (here the
+// reduce_range int8 range [-64, 63]), subtract the zero point and multiply
+// by the scale in double.
+// CHECK-LABEL: func.func @f
+// CHECK-SAME: (%[[X:.*]]: memref<?xf32>)
+// CHECK-DAG: %[[QMIN:.*]] = arith.constant -6.400000e+01 : f32
+// CHECK-DAG: %[[QMAX:.*]] = arith.constant 6.300000e+01 : f32
+// CHECK: call @qprep_qparams_a(
+// CHECK: scf.for %[[I:.*]] = %c0 to
+// CHECK: memref.load %[[X]][%[[I]]]
+// CHECK: arith.divf %cst{{.*}}, %{{.*}} : f32
+// CHECK: arith.mulf
+// CHECK: math.roundeven
+// CHECK: arith.sitofp
+// CHECK: arith.addf
+// CHECK: %[[LO:.*]] = arith.maximumf %{{.*}}, %[[QMIN]]
+// CHECK: arith.minimumf %[[LO]], %[[QMAX]]
+// CHECK: arith.extf {{.*}} : f32 to f64
+// CHECK: arith.mulf {{.*}} : f64
+// CHECK: arith.truncf {{.*}} : f64 to f32
+// CHECK: memref.store {{.*}}, %[[X]][%[[I]]]
+qprep.observer @a = #qprep.qspec<i8, observer = minmax(reduce_range, fake_quant)>
+func.func @f(%x: memref<?xf32>) -> memref<?xf32> {
+  %0 = qprep.fake_quantize %x, @a : memref<?xf32>
+  return %0 : memref<?xf32>
 }
