@@ -164,8 +164,9 @@ py::tuple histogramUpdate(FloatArray data, std::vector<float> hist,
 }
 
 /// _non_linear_param_search; None before any data.
-py::object histogramSearch(std::vector<float> hist, float minVal,
-                           float maxVal, int64_t dstNbins) {
+py::object histogramSearch(
+    py::array_t<float, py::array::c_style | py::array::forcecast> hist,
+    float minVal, float maxVal, int64_t dstNbins) {
   float lo, hi;
   if (qprep_histogram_search(hist.data(), hist.size(), minVal, maxVal,
                              dstNbins, &lo, &hi) == QPREP_UNCALIBRATED)

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qprep/Runtime/QPrepRuntime.h"
+#include "FloorDiv.h"
 
 #include <algorithm>
 #include <cmath>
@@ -35,22 +36,6 @@ int64_t histcBin(float x, float lo, float hi, int64_t bins) {
   int64_t pos = static_cast<int64_t>((x - lo) * static_cast<float>(bins) /
                                      (hi - lo));
   return pos == bins ? bins - 1 : pos;
-}
-
-/// c10::div_floor_floating (Python's // on floats), float32.
-float divFloor(float a, float b) {
-  if (b == 0.0f)
-    return a / b;
-  float mod = std::fmod(a, b);
-  float div = (a - mod) / b;
-  if (mod != 0.0f && ((b < 0.0f) != (mod < 0.0f)))
-    div -= 1.0f;
-  if (div == 0.0f)
-    return std::copysign(0.0f, a / b);
-  float fl = std::floor(div);
-  if (div - fl > 0.5f)
-    fl += 1.0f;
-  return fl;
 }
 
 /// Sum of float32 values, rounded once (see the file comment).
@@ -205,36 +190,41 @@ extern "C" void qprep_histogram_update(const float *data, int64_t n,
 namespace {
 /// _compute_quantization_error(s, e): the L2 error of quantizing bins s..e
 /// into dstNbins levels. bin_width comes from .item() (double); the
-/// per-bin terms are float32 tensor expressions.
-double quantizationError(const float *hist, int64_t bins, float minV,
+/// per-bin terms are float32 tensor expressions. `density` is
+/// histogram / float32(bin_width), which does not depend on s and e.
+double quantizationError(const std::vector<float> &density, float minV,
                          float maxV, int64_t dstNbins, int64_t s, int64_t e) {
+  const int64_t bins = static_cast<int64_t>(density.size());
   const double bw = (static_cast<double>(maxV) - minV) / bins;
   const double dbw = bw * static_cast<double>(e - s + 1) / dstNbins;
   if (dbw == 0.0)
     return 0.0;
   const float bwF = static_cast<float>(bw), dbwF = static_cast<float>(dbw);
-  const float half = static_cast<float>(dbw / 2), negHalf =
-                                                      static_cast<float>(-dbw / 2);
+  const float half = static_cast<float>(dbw / 2);
+  const float negHalf = static_cast<float>(-dbw / 2);
   const float lastDst = static_cast<float>(dstNbins - 1);
   auto cube = [](float v) { return v * v * v; };
   // _get_norm(tensor(-dbw/2), tensor(dbw/2), density) without the density.
   const float fullBin = (cube(half) - cube(negHalf)) / 3.0f;
+  const float halfCube = cube(half), negHalfCube = cube(negHalf);
   double total = 0.0;
   for (int64_t i = 0; i < bins; ++i) {
     const float begin = static_cast<float>(i - s) * bwF;
     const float end = begin + bwF;
+    // torch.div(..., rounding_mode="floor") then clamp(0, dst_nbins - 1).
     const float dBegin =
-        std::min(std::max(divFloor(begin, dbwF), 0.0f), lastDst);
+        std::min(std::max(qprep::floorDivExact(begin, dbwF), 0.0f), lastDst);
+    const float dEnd =
+        std::min(std::max(qprep::floorDivExact(end, dbwF), 0.0f), lastDst);
     const float dBeginCenter = (dBegin + 0.5f) * dbwF;
-    const float dEnd = std::min(std::max(divFloor(end, dbwF), 0.0f), lastDst);
-    const float density = hist[i] / bwF;
+    const float d = density[i];
     float norm = 0.0f;
     const float deltaBegin = begin - dBeginCenter;
-    norm = norm + density * ((cube(half) - cube(deltaBegin)) / 3.0f);
-    norm = norm + (dEnd - dBegin - 1.0f) * (density * fullBin);
+    norm = norm + d * ((halfCube - cube(deltaBegin)) / 3.0f);
+    norm = norm + (dEnd - dBegin - 1.0f) * (d * fullBin);
     const float dEndCenter = dEnd * dbwF + half;
     const float deltaEnd = end - dEndCenter;
-    norm = norm + density * ((cube(deltaEnd) - cube(negHalf)) / 3.0f);
+    norm = norm + d * ((cube(deltaEnd) - negHalfCube) / 3.0f);
     total += norm;
   }
   return static_cast<float>(total); // norm.sum().item()
@@ -257,6 +247,11 @@ extern "C" int32_t qprep_histogram_search(const float *hist, int64_t bins,
     run += hist[i];
     cSum[i] = static_cast<float>(run);
   }
+  std::vector<float> density(bins);
+  const float bwItem = static_cast<float>(
+      (static_cast<double>(maxV) - minV) / static_cast<double>(bins));
+  for (int64_t i = 0; i < bins; ++i)
+    density[i] = hist[i] / bwItem; // histogram / bin_width
   const double step = 1e-5;
   double alpha = 0.0, beta = 1.0;
   int64_t start = 0, end = bins - 1;
@@ -281,7 +276,7 @@ extern "C" int32_t qprep_histogram_search(const float *hist, int64_t bins,
     }
     if (nextStart == start && nextEnd == end)
       continue;
-    const double norm = quantizationError(hist, bins, minV, maxV, dstNbins,
+    const double norm = quantizationError(density, minV, maxV, dstNbins,
                                           nextStart, nextEnd);
     if (norm > normMin)
       break;

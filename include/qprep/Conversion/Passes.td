@@ -17,9 +17,9 @@ def ConvertQPrepToLoopsPass : Pass<"convert-qprep-to-loops", "::mlir::ModuleOp">
     * min/max family (`minmax`, `moving_average_minmax`, `per_channel_minmax`,
       `moving_average_per_channel_minmax`): `@<obs>_min`, `@<obs>_max` (one
       element, or one per channel), +inf/-inf meaning "nothing seen yet".
-      Contiguous values are reduced with vector<8xf32> loads into four
+      Contiguous values are reduced with vector<16xf32> loads into four
       independent accumulators; per channel the value is viewed as
-      [outer, C, inner] (last axis: 8 channels per vector op), never copied
+      [outer, C, inner] (last axis: 16 channels per vector op), never copied
       or transposed; other layouts get scalar loop nests. First call sets,
       then minimum/maximum (NaN propagates, as torch.aminmax) or
       `state += c * (current - state)`; empty values change nothing.

@@ -5,11 +5,11 @@
 // module once per call site). Each observe op becomes loops over its memref:
 //
 // * contiguous (identity layout) values are read through a 1-D view with
-//   vector<8xf32> loads and four independent accumulators (one accumulator
+//   vector<16xf32> loads and four independent accumulators (one accumulator
 //   is bound by the min/max dependency chain; see
 //   shared/research/toolchain.md); per channel, the value is seen as
 //   [outer, C, inner]: inner runs are reduced as above, and for the last axis
-//   (inner = 1) the running min/max of 8 channels at a time is updated with
+//   (inner = 1) the running min/max of 16 channels at a time is updated with
 //   vector ops — nothing is copied or transposed;
 // * other layouts get one scalar loop per dimension in the value's own order.
 //
@@ -47,8 +47,11 @@ using namespace mlir;
 using namespace mlir::qprep;
 
 namespace {
-/// f32 lanes per vector and independent accumulators per reduction.
-constexpr int64_t kLanes = 8;
+/// f32 lanes per vector (16: one AVX-512 register; two AVX2 ones elsewhere)
+/// and independent accumulators per reduction. Measured in
+/// bench/calib_bench.py: 16 x 4 reaches the C++ -O3 loop, 8 x 4 does not,
+/// 16 x 8 is no better.
+constexpr int64_t kLanes = 16;
 constexpr int64_t kAccumulators = 4;
 /// int32 sub-histograms a histogram update spreads its increments over, so
 /// that repeated hits of one bin do not form one long dependency chain.

@@ -1,6 +1,6 @@
 // RUN: qprep-opt %s -split-input-file --convert-qprep-to-loops --canonicalize | FileCheck %s
 
-// Per tensor, contiguous: a 1-D view, four vector<8xf32> accumulator pairs
+// Per tensor, contiguous: a 1-D view, four vector<16xf32> accumulator pairs
 // carried by the bulk loop (step 32), a horizontal reduction, a scalar tail;
 // then the state update (first call sets, else minimum/maximum).
 // CHECK-DAG: memref.global "private" @a_min : memref<1xf32> = dense<0x7F800000>
@@ -9,7 +9,7 @@
 // CHECK-LABEL: func.func @f
 // CHECK-SAME: (%[[X:.*]]: memref<?x4xf32>)
 // CHECK: %[[FLAT:.*]] = memref.collapse_shape %[[X]] {{\[\[}}0, 1]] : memref<?x4xf32> into memref<?xf32>
-// CHECK: %[[ACC:.*]]:8 = scf.for %{{.*}} = %c0 to %{{.*}} step %c32 iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK: %[[ACC:.*]]:8 = scf.for %{{.*}} = %c0 to %{{.*}} step %c64 iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK-COUNT-4: vector.load %[[FLAT]]
 // CHECK: scf.yield
 // CHECK: vector.reduction <minimumf>
@@ -37,21 +37,21 @@ func.func @f(%x: memref<?x4xf32>) {
 
 // -----
 
-// Per channel, last axis: the running minima of 8 channels at a time are
+// Per channel, last axis: the running minima of 16 channels at a time are
 // vectors loaded from and stored to the per-channel buffer; a scalar tail for
-// the channels left over (20 = 16 + 4). No transpose, no copy of the value.
+// the channels left over (36 = 32 + 4). No transpose, no copy of the value.
 // CHECK-LABEL: func.func @f
 // CHECK: %[[FLAT:.*]] = memref.collapse_shape
 // CHECK: scf.for %[[ROW:.*]] = %c0 to %{{.*}} step %c1
-// CHECK: scf.for %[[C:.*]] = %c0 to %c16 step %c8
+// CHECK: scf.for %[[C:.*]] = %c0 to %c32 step %c16
 // CHECK: vector.load %[[FLAT]]
-// CHECK: vector.load %[[CUR:.*]][%[[C]]] : memref<20xf32>, vector<8xf32>
-// CHECK: arith.minimumf {{.*}} : vector<8xf32>
-// CHECK: vector.store {{.*}}, %[[CUR]][%[[C]]] : memref<20xf32>, vector<8xf32>
-// CHECK: scf.for %{{.*}} = %c16 to %c20 step %c1
+// CHECK: vector.load %[[CUR:.*]][%[[C]]] : memref<36xf32>, vector<16xf32>
+// CHECK: arith.minimumf {{.*}} : vector<16xf32>
+// CHECK: vector.store {{.*}}, %[[CUR]][%[[C]]] : memref<36xf32>, vector<16xf32>
+// CHECK: scf.for %{{.*}} = %c32 to %c36 step %c1
 qprep.observer @pc = #qprep.qspec<i8, qscheme = per_channel_symmetric, ch_axis = 1>
-func.func @f(%x: memref<?x20xf32>) {
-  %0 = qprep.observe %x, @pc : memref<?x20xf32>
+func.func @f(%x: memref<?x36xf32>) {
+  %0 = qprep.observe %x, @pc : memref<?x36xf32>
   return
 }
 
@@ -64,9 +64,9 @@ func.func @f(%x: memref<?x20xf32>) {
 // CHECK-DAG: %[[HALF:.*]] = arith.constant 5.000000e-01 : f32
 // CHECK: scf.for %[[O:.*]] = %c0 to %{{.*}} step %c1
 // CHECK: scf.for %[[C:.*]] = %c0 to %c3 step %c1
-// CHECK: scf.for {{.*}} step %c32 iter_args
-// CHECK: vector.load {{.*}} : memref<?xf16>, vector<8xf16>
-// CHECK: arith.extf {{.*}} : vector<8xf16> to vector<8xf32>
+// CHECK: scf.for {{.*}} step %c64 iter_args
+// CHECK: vector.load {{.*}} : memref<?xf16>, vector<16xf16>
+// CHECK: arith.extf {{.*}} : vector<16xf16> to vector<16xf32>
 // CHECK: vector.reduction <minimumf>
 // CHECK: memref.load %{{.*}}[%[[C]]] : memref<3xf32>
 // CHECK: %[[D:.*]] = arith.subf
@@ -99,24 +99,24 @@ func.func @f(%x: memref<4x5xf32, strided<[10, 1]>>) {
 // Histogram: state globals (counts over 4 int32 sub-histograms of bins + 1
 // slots, the last one for values outside the range), finite min/max with
 // NaN/inf masked out, the runtime's range, histc positions computed as
-// vector<8xi32>, one increment per lane, then the runtime's merge.
+// vector<16xi32>, one increment per lane, then the runtime's merge.
 // CHECK-DAG: memref.global "private" @h_hist : memref<100xf32> = dense<0.000000e+00>
 // CHECK-DAG: memref.global "private" @h_counts : memref<404xi32> = dense<0>
 // CHECK-DAG: memref.global "private" @h_range : memref<2xf32>
 // CHECK-LABEL: func.func @f
-// CHECK: math.absf {{.*}} : vector<8xf32>
+// CHECK: math.absf {{.*}} : vector<16xf32>
 // CHECK: arith.cmpf olt
 // CHECK: arith.select
 // CHECK: scf.if
 // CHECK: call @qprep_rt_histogram_range(
-// CHECK: scf.for {{.*}} step %c8
+// CHECK: scf.for {{.*}} step %c16
 // CHECK: arith.cmpf oge
 // CHECK: arith.cmpf ole
 // CHECK: arith.subf
 // CHECK: arith.mulf
 // CHECK: arith.divf
-// CHECK: arith.fptosi {{.*}} : vector<8xf32> to vector<8xi32>
-// CHECK-COUNT-8: vector.extract
+// CHECK: arith.fptosi {{.*}} : vector<16xf32> to vector<16xi32>
+// CHECK-COUNT-16: vector.extract
 // CHECK: call @qprep_rt_histogram_merge(
 // CHECK: func.func @qprep_qparams_h
 // CHECK: call @qprep_rt_histogram_qparams(%{{.*}}, %{{.*}}, %{{.*}}, %c256_i64,
