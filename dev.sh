@@ -62,8 +62,10 @@ case "${1:-}" in
     ;;
   example)
     build
-    log "qprep-prepare on examples/small_cnn.mlir"
-    "$BUILD_DIR/bin/qprep-opt" "$ROOT/examples/small_cnn.mlir" --qprep-prepare
+    log "qprep-run: prepare, lower, JIT and calibrate examples/small_cnn.mlir on examples/small_cnn_data"
+    "$BUILD_DIR/bin/qprep-run" "$ROOT/examples/small_cnn.mlir" \
+      --data "$ROOT/examples/small_cnn_data" --json "$BUILD_DIR/small_cnn.qparams.json"
+    log "observers, statistics and qparams also in $BUILD_DIR/small_cnn.qparams.json"
     ;;
   test)
     build

@@ -455,7 +455,7 @@ int main(int argc, char **argv) {
 
   // Statistics and qparams, from the generated functions.
   std::string json = "{\n  \"observers\": [";
-  llvm::outs() << llvm::format("%-10s %-34s %-26s %-26s %-14s %s\n", "observer",
+  llvm::outs() << llvm::format("%-8s %-20s %-36s %-36s %-36s %s\n", "observer",
                                "kind", "min", "max", "scale",
                                "zero_point");
   for (auto [i, info] : llvm::enumerate(observers)) {
@@ -508,6 +508,15 @@ int main(int argc, char **argv) {
         out += (c ? ", " : "") + get(c);
       return out + "]";
     };
+    // The table shows the first values of long per-channel lists.
+    auto brief = [&](const std::string &full) {
+      if (n <= 3)
+        return full;
+      size_t cut = 0;
+      for (int k = 0; k < 2; ++k)
+        cut = full.find(", ", cut) + 2;
+      return full.substr(0, cut) + "... (" + std::to_string(n) + ")]";
+    };
     // 9 significant digits: enough to round-trip a float32.
     auto fmt = [](double v) {
       if (std::isinf(v))
@@ -532,11 +541,11 @@ int main(int argc, char **argv) {
     })
                                     : "null";
     llvm::outs() << llvm::format(
-        "%-10s %-34s %-26s %-26s %-14s %s\n", info.name.c_str(),
-        info.kind.c_str(), info.hasStats ? minS.c_str() : "-",
-        info.hasStats ? maxS.c_str() : "-",
-        error.empty() ? scaleS.c_str() : "-",
-        error.empty() ? zpS.c_str() : ("(" + error + ")").c_str());
+        "%-8s %-20s %-36s %-36s %-36s %s\n", info.name.c_str(),
+        info.kind.c_str(), info.hasStats ? brief(minS).c_str() : "-",
+        info.hasStats ? brief(maxS).c_str() : "-",
+        error.empty() ? brief(scaleS).c_str() : "-",
+        error.empty() ? brief(zpS).c_str() : ("(" + error + ")").c_str());
     json += (i ? ",\n" : "\n") +
             ("    {\"name\": \"" + info.name + "\", \"kind\": \"" + info.kind +
              "\", \"dtype\": \"" + info.dtype + "\", \"qscheme\": \"" +
