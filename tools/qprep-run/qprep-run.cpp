@@ -405,6 +405,16 @@ int main(int argc, char **argv) {
     if (batches == 0)
       fail("no calibration data in " + dataDir +
            " (expected batch0_arg0.npy, batch0_arg1.npy, ...)");
+    // Every file must be there before anything runs.
+    for (unsigned batch = 0; batch < batches; ++batch)
+      for (size_t i = 0; i < shapes.size(); ++i) {
+        std::string path = dataDir + "/batch" + std::to_string(batch) +
+                           "_arg" + std::to_string(i) + ".npy";
+        if (!llvm::sys::fs::exists(path))
+          fail("cannot read " + path + ": No such file or directory (@" +
+               entry + " has " + Twine(shapes.size()) +
+               " arguments: one file per argument per batch)");
+      }
   }
   bool tty = llvm::errs().is_displayed();
   double bestSeconds = std::numeric_limits<double>::infinity();
