@@ -13,17 +13,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qprep/Dialect/QPrep/IR/QPrepOps.h"
-#include "qprep/Dialect/QPrep/Transforms/Pipelines.h"
-#include "qprep/Conversion/Passes.h"
 #include "qprep/InitAll.h"
-#include "qprep/Runtime/QPrepRuntime.h"
+#include "qprep/Runner/Calibrator.h"
 
-#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
-#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -32,15 +24,12 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
-#include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -76,30 +65,6 @@ static cl::opt<std::string>
             cl::init(""));
 
 namespace {
-/// What the report needs of one observer.
-struct ObserverInfo {
-  std::string name;
-  qprep_qparams_config config{};
-  std::string kind, dtype, qscheme;
-  int64_t channels = 1, bins = 0;
-  bool hasStats = false;
-  std::vector<std::string> derivedFrom;
-};
-
-/// A rank-1 memref descriptor, as the C interface takes it.
-struct Memref1D {
-  void *allocated, *aligned;
-  int64_t offset = 0, size, stride = 1;
-  Memref1D(void *data, int64_t n) : allocated(data), aligned(data), size(n) {}
-};
-
-std::string typeString(Type type) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << type;
-  return s;
-}
-
 [[noreturn]] void fail(const Twine &msg) {
   llvm::errs() << "qprep-run: error: " << msg << "\n";
   std::exit(1);
@@ -213,64 +178,34 @@ void readNpy(const std::string &path, Descriptor &d, ArrayRef<int64_t> shape) {
   }
 }
 
-template <typename Fn>
-Fn lookupFn(ExecutionEngine &engine, const std::string &name) {
-  auto sym = engine.lookup("_mlir_ciface_" + name);
-  if (!sym)
-    fail("no generated function " + name + ": " +
-         llvm::toString(sym.takeError()));
-  return reinterpret_cast<Fn>(*sym);
+
+/// 9 significant digits: enough to round-trip a float32.
+std::string fmt(double v) {
+  if (std::isinf(v))
+    return std::string(v > 0 ? "Infinity" : "-Infinity");
+  if (std::isnan(v))
+    return std::string("NaN");
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.9g", v);
+  return std::string(buf);
 }
 
-ObserverInfo describe(qprep::ObserverOp obs) {
-  ObserverInfo info;
-  info.name = obs.getSymName().str();
-  if (auto fixed = dyn_cast<qprep::FixedQSpecAttr>(obs.getSpec())) {
-    info.kind = "fixed";
-    info.dtype = typeString(fixed.getDtype());
-    info.qscheme = qprep::stringifyQScheme(
-                       fixed.getQscheme().value_or(
-                           qprep::QScheme::per_tensor_affine))
-                       .str();
-    auto [qmin, qmax] = qprep::calculateQMinQMax(
-        fixed.getDtype(), fixed.getQuantMin(), fixed.getQuantMax(), false);
-    info.config.quant_min = qmin;
-    info.config.quant_max = qmax;
-    return info;
-  }
-  if (auto derived = dyn_cast<qprep::DerivedQSpecAttr>(obs.getSpec())) {
-    info.kind = "derived";
-    for (Attribute from : derived.getDerivedFrom())
-      if (auto sym = dyn_cast<FlatSymbolRefAttr>(from))
-        info.derivedFrom.push_back(sym.getValue().str());
-    info.dtype = typeString(derived.getDtype());
-    info.qscheme =
-        qprep::stringifyQScheme(derived.getEffectiveQScheme()).str();
-    auto [qmin, qmax] = qprep::calculateQMinQMax(
-        derived.getDtype(), derived.getQuantMin(), derived.getQuantMax(),
-        false);
-    info.config.quant_min = qmin;
-    info.config.quant_max = qmax;
-    return info;
-  }
-  auto spec = cast<qprep::QSpecAttr>(obs.getSpec());
-  info.kind = qprep::stringifyObserverKind(spec.getObserver().getKind()).str();
-  if (spec.getObserver().getKind() == qprep::ObserverKind::histogram)
-    info.bins = spec.getObserver().getBins();
-  auto [qmin, qmax] = spec.getEffectiveRange();
-  auto intTy = dyn_cast<IntegerType>(spec.getDtype());
-  int32_t dtypeKind = QPREP_DTYPE_OTHER;
-  if (intTy && intTy.isUnsigned())
-    dtypeKind = intTy.getWidth() == 8 ? QPREP_DTYPE_U8 : QPREP_DTYPE_U16;
-  info.config = {static_cast<int32_t>(spec.getEffectiveQScheme()), dtypeKind,
-                 qmin, qmax,
-                 spec.getQuantMin().has_value() && spec.getQuantMax().has_value(),
-                 static_cast<float>(
-                     spec.getObserver().getEps().convertToDouble())};
-  info.dtype = typeString(spec.getDtype());
-  info.qscheme =
-      qprep::stringifyQScheme(spec.getEffectiveQScheme()).str();
-  return info;
+template <typename T, typename F>
+std::string list(const std::vector<T> &values, F toString) {
+  std::string out = "[";
+  for (size_t c = 0; c < values.size(); ++c)
+    out += (c ? ", " : "") + toString(values[c]);
+  return out + "]";
+}
+
+/// The table shows the first values of long per-channel lists.
+std::string brief(const std::string &full, size_t n) {
+  if (n <= 3)
+    return full;
+  size_t cut = 0;
+  for (int k = 0; k < 2; ++k)
+    cut = full.find(", ", cut) + 2;
+  return full.substr(0, cut) + "... (" + std::to_string(n) + ")]";
 }
 } // namespace
 
@@ -279,15 +214,12 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "qprep calibration runner\n");
   registerAllPasses();
   qprep::registerAllPasses();
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
 
   DialectRegistry registry;
   registerAllDialects(registry);
   registerAllExtensions(registry);
   qprep::registerAllDialects(registry);
-  registerBuiltinDialectTranslation(registry);
-  registerLLVMDialectTranslation(registry);
+  qprep::registerCalibratorTranslations(registry);
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
 
@@ -297,101 +229,11 @@ int main(int argc, char **argv) {
                                                            ParserConfig(&ctx));
   if (!module)
     fail("could not parse " + inputFile);
-
-  auto func = module->lookupSymbol<func::FuncOp>(entry);
-  if (!func || func.isExternal())
-    fail("no function @" + entry + " with a body in " + inputFile);
-  SmallVector<SmallVector<int64_t>> shapes;
-  for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
-    auto t = dyn_cast<RankedTensorType>(type);
-    if (!t || !t.getElementType().isF32() || !t.hasStaticShape())
-      fail("argument " + Twine(i) + " of @" + entry + " has type " +
-           typeString(type) +
-           "; qprep-run feeds static-shape tensor<...xf32> arguments");
-    shapes.emplace_back(t.getShape());
-  }
-
-  // Prepare if the model is only annotated.
-  bool annotated = false;
-  module->walk([&](Operation *op) {
-    annotated |= op->hasAttr(qprep::QPrepDialect::getInputsAttrName()) ||
-                 op->hasAttr(qprep::QPrepDialect::getOutputsAttrName());
-    if (auto f = dyn_cast<FunctionOpInterface>(op))
-      for (unsigned i = 0, e = f.getNumArguments(); i < e; ++i)
-        annotated |= static_cast<bool>(
-            f.getArgAttr(i, qprep::QPrepDialect::getArgOutputAttrName()));
-  });
-  PassManager prepare(&ctx, ModuleOp::getOperationName());
-  if (annotated)
-    qprep::buildPreparePipeline(prepare, qprep::PrepareOptions());
-  if (failed(prepare.run(*module)))
-    fail("qprep-prepare failed");
-
-  // A wrapper without results, so that any entry signature can be called.
-  {
-    OpBuilder b(&ctx);
-    b.setInsertionPointToEnd(module->getBody());
-    auto wrapper = func::FuncOp::create(
-        b, func.getLoc(), "__qprep_calibrate",
-        b.getFunctionType(func.getArgumentTypes(), {}));
-    wrapper->setAttr("llvm.emit_c_interface", b.getUnitAttr());
-    Block *body = wrapper.addEntryBlock();
-    b.setInsertionPointToStart(body);
-    func::CallOp::create(b, func.getLoc(), func, body->getArguments());
-    func::ReturnOp::create(b, func.getLoc());
-  }
-
-  // Observer descriptions, before lowering removes the observers.
-  SmallVector<ObserverInfo> observers;
-  for (auto obs : module->getOps<qprep::ObserverOp>())
-    observers.push_back(describe(obs));
-
-  // Lower in two steps: up to the observer loops (whose generated functions
-  // tell the channel counts), then to LLVM.
-  PassManager lower(&ctx, ModuleOp::getOperationName());
-  TosaToLinalgOptions tosaOptions;
-  tosa::addTosaToLinalgPasses(lower, tosaOptions);
-  if (failed(parsePassPipeline(
-          "func.func(tosa-to-arith,tosa-to-tensor),"
-          "one-shot-bufferize{bufferize-function-boundaries "
-          "function-boundary-type-conversion=identity-layout-map},"
-          "convert-qprep-to-loops",
-          lower)))
-    fail("bad lowering pipeline");
-  if (failed(lower.run(*module)))
-    fail("lowering the observers failed");
-  for (ObserverInfo &info : observers) {
-    auto f = module->lookupSymbol<func::FuncOp>("qprep_qparams_" + info.name);
-    if (!f)
-      fail("no generated qprep_qparams_" + info.name);
-    info.channels = cast<MemRefType>(f.getArgumentTypes()[0]).getDimSize(0);
-    info.hasStats = static_cast<bool>(
-        module->lookupSymbol<func::FuncOp>("qprep_stats_" + info.name));
-  }
-  PassManager toLLVM(&ctx, ModuleOp::getOperationName());
-  if (failed(parsePassPipeline(
-          "canonicalize,buffer-deallocation-pipeline,"
-          "convert-bufferization-to-memref,convert-linalg-to-loops,"
-          "convert-vector-to-scf,convert-scf-to-cf,expand-strided-metadata,"
-          "lower-affine,finalize-memref-to-llvm,convert-vector-to-llvm,"
-          "convert-to-llvm,reconcile-unrealized-casts",
-          toLLVM)))
-    fail("bad lowering pipeline");
-  if (failed(toLLVM.run(*module)))
-    fail("lowering to LLVM failed");
-
-  auto transformer = makeOptimizingTransformer(3, 0, nullptr);
-  ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = transformer;
-  // memrefCopy and friends (lowered memref.copy), and the observer runtime.
-  std::string runnerUtils = QPREP_MLIR_LIB_DIR "/libmlir_c_runner_utils.so";
-  std::string runtimeLib = QPREP_RUNTIME_LIB;
-  SmallVector<StringRef> sharedLibs{runnerUtils, runtimeLib};
-  engineOptions.sharedLibPaths = sharedLibs;
-  auto engineOr = ExecutionEngine::create(*module, engineOptions);
-  if (!engineOr)
-    fail("JIT compilation failed: " + llvm::toString(engineOr.takeError()));
-  std::unique_ptr<ExecutionEngine> engine = std::move(*engineOr);
+  auto calOr = qprep::Calibrator::create(std::move(module), entry);
+  if (!calOr)
+    fail(llvm::toString(calOr.takeError()) + " (" + inputFile + ")");
+  qprep::Calibrator &cal = **calOr;
+  const auto &shapes = cal.inputShapes();
 
   std::mt19937 rng(seed);
   std::normal_distribution<float> normal(0.0f, 1.0f);
@@ -422,34 +264,29 @@ int main(int argc, char **argv) {
   uint64_t calls = 0, bytesPerCall = 0;
   for (unsigned batch = 0; batch < batches; ++batch) {
     SmallVector<Descriptor> inputs;
-    for (auto &shape : shapes)
-      inputs.emplace_back(shape);
-    SmallVector<void *> descriptorPtrs, args;
+    SmallVector<float *> pointers;
     bytesPerCall = 0;
-    for (auto [i, d] : llvm::enumerate(inputs)) {
+    for (auto [i, shape] : llvm::enumerate(shapes)) {
+      inputs.emplace_back(shape);
+      Descriptor &d = inputs.back();
       if (dataDir.empty()) {
         for (float &v : d.data)
           v = normal(rng);
       } else {
         readNpy(dataDir + "/batch" + std::to_string(batch) + "_arg" +
                     std::to_string(i) + ".npy",
-                d, shapes[i]);
+                d, shape);
       }
-      descriptorPtrs.push_back(d.words.data());
       bytesPerCall += d.data.size() * sizeof(float);
     }
-    for (void *&p : descriptorPtrs)
-      args.push_back(&p);
+    for (Descriptor &d : inputs)
+      pointers.push_back(d.data.data());
     for (unsigned r = 0; r < repeat; ++r) {
-      auto t0 = std::chrono::steady_clock::now();
-      if (llvm::Error err =
-              engine->invokePacked("_mlir_ciface___qprep_calibrate", args))
-        fail("calling @" + entry + ": " + llvm::toString(std::move(err)));
-      double dt = std::chrono::duration<double>(
-                      std::chrono::steady_clock::now() - t0)
-                      .count();
-      bestSeconds = std::min(bestSeconds, dt);
-      totalSeconds += dt;
+      llvm::Expected<double> dt = cal.run(pointers);
+      if (!dt)
+        fail("calling @" + entry + ": " + llvm::toString(dt.takeError()));
+      bestSeconds = std::min(bestSeconds, *dt);
+      totalSeconds += *dt;
       ++calls;
     }
     // Progress: in place on a terminal, a line every 10% otherwise.
@@ -463,114 +300,48 @@ int main(int argc, char **argv) {
   if (tty)
     llvm::errs() << "\n";
 
-  // Statistics and qparams, from the generated functions.
+  auto resultsOr = cal.results();
+  if (!resultsOr)
+    fail(llvm::toString(resultsOr.takeError()));
   std::string json = "{\n  \"observers\": [";
   llvm::outs() << llvm::format("%-8s %-20s %-36s %-36s %-36s %s\n", "observer",
-                               "kind", "min", "max", "scale",
-                               "zero_point");
-  for (auto [i, info] : llvm::enumerate(observers)) {
-    int64_t n = info.channels;
-    std::vector<float> mins(n), maxs(n), scales(n, 1.0f), zpF(n, 0.0f);
-    std::vector<int64_t> zpI(n, 0);
-    if (info.hasStats) {
-      auto stats = lookupFn<void (*)(Memref1D *, Memref1D *)>(
-          *engine, "qprep_stats_" + info.name);
-      Memref1D a(mins.data(), n), b(maxs.data(), n);
-      stats(&a, &b);
-    }
-    auto qparams = lookupFn<int32_t (*)(Memref1D *, Memref1D *, Memref1D *)>(
-        *engine, "qprep_qparams_" + info.name);
-    Memref1D s(scales.data(), n), z(zpI.data(), n), zf(zpF.data(), n);
-    int32_t rc = qparams(&s, &z, &zf);
-    std::string extra;
-    if (info.bins) {
-      std::vector<float> hist(info.bins);
-      auto read = lookupFn<void (*)(Memref1D *)>(*engine,
-                                                 "qprep_histogram_" + info.name);
-      Memref1D h(hist.data(), info.bins);
-      read(&h);
-      extra += ", \"histogram\": [";
-      // Counts become fractional once a range change re-bins them.
-      for (int64_t b = 0; b < info.bins; ++b) {
-        char buf[32];
-        std::snprintf(buf, sizeof(buf), "%.9g", hist[b]);
-        extra += (b ? ", " : "") + std::string(buf);
-      }
-      extra += "]";
-    }
-    if (!info.derivedFrom.empty()) {
-      extra += ", \"derived_from\": [";
-      for (auto [k, src] : llvm::enumerate(info.derivedFrom))
-        extra += (k ? ", \"" : "\"") + src + "\"";
-      extra += "]";
-    }
-    std::string error;
-    if (rc == QPREP_ERR_MIN_GT_MAX)
-      error = "statistics have min > max or NaN (NaN in the data?)";
-    else if (rc == QPREP_ERR_NOT_FINITE)
-      error = "statistics are infinite (inf in the data?)";
-    else if (rc == QPREP_ERR_NO_QPARAMS)
-      error = "placeholder observer: no qparams";
-    bool floatZp = info.qscheme == "per_channel_affine_float_qparams";
-    auto list = [&](auto get) {
-      std::string out = "[";
-      for (int64_t c = 0; c < n; ++c)
-        out += (c ? ", " : "") + get(c);
-      return out + "]";
-    };
-    // The table shows the first values of long per-channel lists.
-    auto brief = [&](const std::string &full) {
-      if (n <= 3)
-        return full;
-      size_t cut = 0;
-      for (int k = 0; k < 2; ++k)
-        cut = full.find(", ", cut) + 2;
-      return full.substr(0, cut) + "... (" + std::to_string(n) + ")]";
-    };
-    // 9 significant digits: enough to round-trip a float32.
-    auto fmt = [](double v) {
-      if (std::isinf(v))
-        return std::string(v > 0 ? "Infinity" : "-Infinity");
-      if (std::isnan(v))
-        return std::string("NaN");
-      char buf[32];
-      std::snprintf(buf, sizeof(buf), "%.9g", v);
-      return std::string(buf);
-    };
-    std::string minS = info.hasStats
-                           ? list([&](int64_t c) { return fmt(mins[c]); })
-                           : "null";
-    std::string maxS = info.hasStats
-                           ? list([&](int64_t c) { return fmt(maxs[c]); })
-                           : "null";
-    std::string scaleS = error.empty()
-                             ? list([&](int64_t c) { return fmt(scales[c]); })
-                             : "null";
-    std::string zpS = error.empty() ? list([&](int64_t c) {
-      return floatZp ? fmt(zpF[c]) : std::to_string(zpI[c]);
-    })
-                                    : "null";
+                               "kind", "min", "max", "scale", "zero_point");
+  for (auto [i, r] : llvm::enumerate(*resultsOr)) {
+    size_t n = r.channels;
+    auto f = [](float v) { return fmt(v); };
+    std::string minS = r.hasStats ? list(r.min, f) : "null";
+    std::string maxS = r.hasStats ? list(r.max, f) : "null";
+    std::string scaleS = r.error.empty() ? list(r.scale, f) : "null";
+    std::string zpS =
+        !r.error.empty()   ? "null"
+        : r.floatZeroPoint ? list(r.zeroPointF, f)
+                           : list(r.zeroPoint,
+                                  [](int64_t v) { return std::to_string(v); });
     llvm::outs() << llvm::format(
-        "%-8s %-20s %-36s %-36s %-36s %s\n", info.name.c_str(),
-        info.kind.c_str(), info.hasStats ? brief(minS).c_str() : "-",
-        info.hasStats ? brief(maxS).c_str() : "-",
-        error.empty() ? brief(scaleS).c_str() : "-",
-        error.empty() ? brief(zpS).c_str() : ("(" + error + ")").c_str());
+        "%-8s %-20s %-36s %-36s %-36s %s\n", r.name.c_str(), r.kind.c_str(),
+        r.hasStats ? brief(minS, n).c_str() : "-",
+        r.hasStats ? brief(maxS, n).c_str() : "-",
+        r.error.empty() ? brief(scaleS, n).c_str() : "-",
+        r.error.empty() ? brief(zpS, n).c_str() : ("(" + r.error + ")").c_str());
+    std::string extra;
+    if (!r.histogram.empty())
+      extra += ", \"histogram\": " + list(r.histogram, f);
+    if (!r.derivedFrom.empty())
+      extra += ", \"derived_from\": " +
+               list(r.derivedFrom,
+                    [](const std::string &v) { return "\"" + v + "\""; });
+    if (!r.error.empty())
+      extra += ", \"error\": \"" + r.error + "\"";
     json += (i ? ",\n" : "\n") +
-            ("    {\"name\": \"" + info.name + "\", \"kind\": \"" + info.kind +
-             "\", \"dtype\": \"" + info.dtype + "\", \"qscheme\": \"" +
-             info.qscheme + "\", \"quant_min\": " +
-             std::to_string(info.config.quant_min) +
-             ", \"quant_max\": " + std::to_string(info.config.quant_max) +
-             ", \"custom_range\": " +
-             (info.config.custom_range ? "true" : "false") +
-             ", \"eps\": " + fmt(info.config.eps) + ", \"min\": " + minS +
+            ("    {\"name\": \"" + r.name + "\", \"kind\": \"" + r.kind +
+             "\", \"dtype\": \"" + r.dtype + "\", \"qscheme\": \"" +
+             r.qscheme + "\", \"quant_min\": " + std::to_string(r.quantMin) +
+             ", \"quant_max\": " + std::to_string(r.quantMax) +
+             ", \"custom_range\": " + (r.customRange ? "true" : "false") +
+             ", \"eps\": " + fmt(r.eps) + ", \"min\": " + minS +
              ", \"max\": " + maxS + ", \"scale\": " + scaleS +
-             ", \"zero_point\": " + zpS + ", \"status\": " +
-             std::to_string(rc) + extra +
-             (error.empty() ? std::string()
-                            : ", \"error\": \"" + error + "\"") +
-             "}");
+             ", \"zero_point\": " + zpS +
+             ", \"status\": " + std::to_string(r.status) + extra + "}");
   }
   json += "\n  ],\n  \"timing\": {\"calls\": " + std::to_string(calls) +
           ", \"bytes_per_call\": " + std::to_string(bytesPerCall) +

@@ -1,0 +1,89 @@
+//===- Calibrator.h - prepare, lower, JIT and calibrate a model -*- C++ -*-===//
+//
+// The engine behind qprep-run and the Python `qprep.Calibrator`: takes a model
+// on tensors (tosa, linalg, arith, tensor), runs qprep-prepare if it is only
+// annotated, lowers it to LLVM (convert-qprep-to-loops included), JIT-compiles
+// it with mlir::ExecutionEngine, calls it on row-major float32 buffers, and
+// reads every observer's statistics and qparams through the generated
+// functions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QPREP_RUNNER_CALIBRATOR_H
+#define QPREP_RUNNER_CALIBRATOR_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlir {
+class DialectRegistry;
+class ExecutionEngine;
+
+namespace qprep {
+
+/// Adds what the calibrator needs beyond the dialects (LLVM IR translations).
+void registerCalibratorTranslations(DialectRegistry &registry);
+
+/// One observer after calibration.
+struct ObserverResult {
+  std::string name, kind, dtype, qscheme;
+  int64_t quantMin = 0, quantMax = 0;
+  bool customRange = false;
+  float eps = 0.0f;
+  int64_t channels = 1;
+  /// min/max family and histogram: statistics exist.
+  bool hasStats = false;
+  std::vector<float> min, max, histogram;
+  /// qparams; zeroPointF holds float zero points (float_qparams).
+  std::vector<float> scale, zeroPointF;
+  std::vector<int64_t> zeroPoint;
+  bool floatZeroPoint = false;
+  /// The generated qparams function's status (QPREP_OK, ...) and, when
+  /// qparams do not exist, why.
+  int32_t status = 0;
+  std::string error;
+  std::vector<std::string> derivedFrom;
+};
+
+class Calibrator {
+public:
+  ~Calibrator();
+
+  /// Prepares (if annotated), lowers and JIT-compiles `module`. The entry
+  /// function must take static-shape tensor<...xf32> arguments. Diagnostics of
+  /// failing passes go to the context's handler; the error says which step
+  /// failed.
+  static llvm::Expected<std::unique_ptr<Calibrator>>
+  create(OwningOpRef<ModuleOp> module, llvm::StringRef entry);
+
+  /// The entry function's argument shapes.
+  const std::vector<std::vector<int64_t>> &inputShapes() const {
+    return shapes;
+  }
+
+  /// One call of the entry function; inputs[i] points to a row-major buffer
+  /// of inputShapes()[i]. Returns the call's duration in seconds.
+  llvm::Expected<double> run(llvm::ArrayRef<float *> inputs);
+
+  /// Every observer back to "nothing seen".
+  llvm::Error reset();
+
+  /// Statistics and qparams of every observer, in group order.
+  llvm::Expected<std::vector<ObserverResult>> results();
+
+private:
+  Calibrator() = default;
+  std::unique_ptr<ExecutionEngine> engine;
+  std::vector<std::vector<int64_t>> shapes;
+  std::vector<ObserverResult> observers; // descriptions, filled by results()
+};
+
+} // namespace qprep
+} // namespace mlir
+
+#endif // QPREP_RUNNER_CALIBRATOR_H

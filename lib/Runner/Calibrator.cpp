@@ -1,0 +1,295 @@
+//===- Calibrator.cpp - prepare, lower, JIT and calibrate a model ---------===//
+
+#include "qprep/Runner/Calibrator.h"
+#include "qprep/Dialect/QPrep/IR/QPrepOps.h"
+#include "qprep/Dialect/QPrep/Transforms/Pipelines.h"
+#include "qprep/Runtime/QPrepRuntime.h"
+
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace mlir::qprep;
+
+namespace {
+/// A rank-1 memref descriptor, as the C interface takes it.
+struct Memref1D {
+  void *allocated, *aligned;
+  int64_t offset = 0, size, stride = 1;
+  Memref1D(void *data, int64_t n) : allocated(data), aligned(data), size(n) {}
+};
+
+std::string typeString(Type type) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << type;
+  return s;
+}
+
+llvm::Error error(const Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+}
+
+template <typename Fn>
+llvm::Expected<Fn> lookupFn(ExecutionEngine &engine, const std::string &name) {
+  auto sym = engine.lookup("_mlir_ciface_" + name);
+  if (!sym)
+    return error("no generated function " + name + ": " +
+                 llvm::toString(sym.takeError()));
+  return reinterpret_cast<Fn>(*sym);
+}
+
+/// What the report says of an observer before lowering removes it.
+ObserverResult describe(ObserverOp obs) {
+  ObserverResult info;
+  info.name = obs.getSymName().str();
+  auto range = [&](Type dtype, std::optional<int64_t> qmin,
+                   std::optional<int64_t> qmax) {
+    std::tie(info.quantMin, info.quantMax) =
+        calculateQMinQMax(dtype, qmin, qmax, false);
+    info.customRange = qmin.has_value() && qmax.has_value();
+  };
+  if (auto fixed = dyn_cast<FixedQSpecAttr>(obs.getSpec())) {
+    info.kind = "fixed";
+    info.dtype = typeString(fixed.getDtype());
+    info.qscheme =
+        stringifyQScheme(fixed.getQscheme().value_or(QScheme::per_tensor_affine))
+            .str();
+    range(fixed.getDtype(), fixed.getQuantMin(), fixed.getQuantMax());
+    return info;
+  }
+  if (auto derived = dyn_cast<DerivedQSpecAttr>(obs.getSpec())) {
+    info.kind = "derived";
+    info.dtype = typeString(derived.getDtype());
+    info.qscheme = stringifyQScheme(derived.getEffectiveQScheme()).str();
+    range(derived.getDtype(), derived.getQuantMin(), derived.getQuantMax());
+    for (Attribute from : derived.getDerivedFrom())
+      if (auto sym = dyn_cast<FlatSymbolRefAttr>(from))
+        info.derivedFrom.push_back(sym.getValue().str());
+    return info;
+  }
+  auto spec = cast<QSpecAttr>(obs.getSpec());
+  ObserverAttr o = spec.getObserver();
+  info.kind = stringifyObserverKind(o.getKind()).str();
+  if (o.getKind() == ObserverKind::histogram)
+    info.histogram.resize(o.getBins());
+  std::tie(info.quantMin, info.quantMax) = spec.getEffectiveRange();
+  info.customRange =
+      spec.getQuantMin().has_value() && spec.getQuantMax().has_value();
+  info.eps = static_cast<float>(o.getEps().convertToDouble());
+  info.dtype = typeString(spec.getDtype());
+  info.qscheme = stringifyQScheme(spec.getEffectiveQScheme()).str();
+  info.floatZeroPoint =
+      spec.getEffectiveQScheme() == QScheme::per_channel_affine_float_qparams;
+  return info;
+}
+
+bool isAnnotated(ModuleOp module) {
+  bool annotated = false;
+  module->walk([&](Operation *op) {
+    annotated |= op->hasAttr(QPrepDialect::getInputsAttrName()) ||
+                 op->hasAttr(QPrepDialect::getOutputsAttrName());
+    if (auto f = dyn_cast<FunctionOpInterface>(op))
+      for (unsigned i = 0, e = f.getNumArguments(); i < e; ++i)
+        annotated |= static_cast<bool>(
+            f.getArgAttr(i, QPrepDialect::getArgOutputAttrName()));
+  });
+  return annotated;
+}
+} // namespace
+
+void mlir::qprep::registerCalibratorTranslations(DialectRegistry &registry) {
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+}
+
+Calibrator::~Calibrator() = default;
+
+llvm::Expected<std::unique_ptr<Calibrator>>
+Calibrator::create(OwningOpRef<ModuleOp> module, StringRef entry) {
+  static bool targetReady = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)targetReady;
+  MLIRContext *ctx = module->getContext();
+  std::unique_ptr<Calibrator> cal(new Calibrator());
+
+  auto func = module->lookupSymbol<func::FuncOp>(entry);
+  if (!func || func.isExternal())
+    return error("no function @" + entry + " with a body in the module");
+  for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
+    auto t = dyn_cast<RankedTensorType>(type);
+    if (!t || !t.getElementType().isF32() || !t.hasStaticShape())
+      return error("argument " + Twine(i) + " of @" + entry + " has type " +
+                   typeString(type) +
+                   "; calibration feeds static-shape tensor<...xf32> arguments");
+    cal->shapes.emplace_back(t.getShape().begin(), t.getShape().end());
+  }
+
+  // Prepare if the model is only annotated.
+  if (isAnnotated(*module)) {
+    PassManager prepare(ctx, ModuleOp::getOperationName());
+    buildPreparePipeline(prepare, PrepareOptions());
+    if (failed(prepare.run(*module)))
+      return error("qprep-prepare failed");
+  }
+
+  // A wrapper without results, so that any entry signature can be called.
+  {
+    OpBuilder b(ctx);
+    b.setInsertionPointToEnd(module->getBody());
+    auto wrapper = func::FuncOp::create(
+        b, func.getLoc(), "__qprep_calibrate",
+        b.getFunctionType(func.getArgumentTypes(), {}));
+    wrapper->setAttr("llvm.emit_c_interface", b.getUnitAttr());
+    Block *body = wrapper.addEntryBlock();
+    b.setInsertionPointToStart(body);
+    func::CallOp::create(b, func.getLoc(), func, body->getArguments());
+    func::ReturnOp::create(b, func.getLoc());
+  }
+
+  for (auto obs : module->getOps<ObserverOp>())
+    cal->observers.push_back(describe(obs));
+
+  // Lower in two steps: up to the observer loops (whose generated functions
+  // tell the channel counts), then to LLVM.
+  PassManager lower(ctx, ModuleOp::getOperationName());
+  TosaToLinalgOptions tosaOptions;
+  tosa::addTosaToLinalgPasses(lower, tosaOptions);
+  if (failed(parsePassPipeline(
+          "func.func(tosa-to-arith,tosa-to-tensor),"
+          "one-shot-bufferize{bufferize-function-boundaries "
+          "function-boundary-type-conversion=identity-layout-map},"
+          "convert-qprep-to-loops",
+          lower)))
+    return error("bad lowering pipeline (are the upstream passes registered?)");
+  if (failed(lower.run(*module)))
+    return error("lowering the observers failed");
+  for (ObserverResult &info : cal->observers) {
+    auto f = module->lookupSymbol<func::FuncOp>("qprep_qparams_" + info.name);
+    if (!f)
+      return error("no generated qprep_qparams_" + info.name);
+    info.channels = cast<MemRefType>(f.getArgumentTypes()[0]).getDimSize(0);
+    info.hasStats = static_cast<bool>(
+        module->lookupSymbol<func::FuncOp>("qprep_stats_" + info.name));
+  }
+  PassManager toLLVM(ctx, ModuleOp::getOperationName());
+  if (failed(parsePassPipeline(
+          "canonicalize,buffer-deallocation-pipeline,"
+          "convert-bufferization-to-memref,convert-linalg-to-loops,"
+          "convert-vector-to-scf,convert-scf-to-cf,expand-strided-metadata,"
+          "lower-affine,finalize-memref-to-llvm,convert-vector-to-llvm,"
+          "convert-to-llvm,reconcile-unrealized-casts",
+          toLLVM)))
+    return error("bad lowering pipeline");
+  if (failed(toLLVM.run(*module)))
+    return error("lowering to LLVM failed");
+
+  // -O3; the transformer is a non-owning reference: keep it alive.
+  auto transformer = makeOptimizingTransformer(3, 0, nullptr);
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = transformer;
+  std::string runnerUtils = QPREP_MLIR_LIB_DIR "/libmlir_c_runner_utils.so";
+  std::string runtimeLib = QPREP_RUNTIME_LIB;
+  SmallVector<StringRef> sharedLibs{runnerUtils, runtimeLib};
+  engineOptions.sharedLibPaths = sharedLibs;
+  auto engineOr = ExecutionEngine::create(*module, engineOptions);
+  if (!engineOr)
+    return error("JIT compilation failed: " +
+                 llvm::toString(engineOr.takeError()));
+  cal->engine = std::move(*engineOr);
+  return cal;
+}
+
+llvm::Expected<double> Calibrator::run(ArrayRef<float *> inputs) {
+  if (inputs.size() != shapes.size())
+    return error("the entry function takes " + Twine(shapes.size()) +
+                 " inputs, got " + Twine(inputs.size()));
+  // Rank-N descriptors: allocated, aligned, offset, sizes..., strides...
+  std::vector<std::vector<int64_t>> words(inputs.size());
+  SmallVector<void *> descriptorPtrs, args;
+  for (auto [i, shape] : llvm::enumerate(shapes)) {
+    std::vector<int64_t> &w = words[i];
+    w.resize(3 + 2 * shape.size());
+    w[0] = w[1] = reinterpret_cast<int64_t>(inputs[i]);
+    int64_t stride = 1;
+    for (int64_t d = static_cast<int64_t>(shape.size()) - 1; d >= 0; --d) {
+      w[3 + d] = shape[d];
+      w[3 + shape.size() + d] = stride;
+      stride *= shape[d];
+    }
+    descriptorPtrs.push_back(w.data());
+  }
+  for (void *&p : descriptorPtrs)
+    args.push_back(&p);
+  auto t0 = std::chrono::steady_clock::now();
+  if (llvm::Error err =
+          engine->invokePacked("_mlir_ciface___qprep_calibrate", args))
+    return std::move(err);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+      .count();
+}
+
+llvm::Error Calibrator::reset() {
+  auto fn = lookupFn<void (*)()>(*engine, "qprep_reset");
+  if (!fn)
+    return fn.takeError();
+  (*fn)();
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::vector<ObserverResult>> Calibrator::results() {
+  std::vector<ObserverResult> out = observers;
+  for (ObserverResult &info : out) {
+    int64_t n = info.channels;
+    info.min.assign(info.hasStats ? n : 0, 0.0f);
+    info.max.assign(info.hasStats ? n : 0, 0.0f);
+    info.scale.assign(n, 1.0f);
+    info.zeroPointF.assign(n, 0.0f);
+    info.zeroPoint.assign(n, 0);
+    if (info.hasStats) {
+      auto stats = lookupFn<void (*)(Memref1D *, Memref1D *)>(
+          *engine, "qprep_stats_" + info.name);
+      if (!stats)
+        return stats.takeError();
+      Memref1D a(info.min.data(), n), b(info.max.data(), n);
+      (*stats)(&a, &b);
+    }
+    if (!info.histogram.empty()) {
+      auto read = lookupFn<void (*)(Memref1D *)>(*engine,
+                                                 "qprep_histogram_" + info.name);
+      if (!read)
+        return read.takeError();
+      Memref1D h(info.histogram.data(), info.histogram.size());
+      (*read)(&h);
+    }
+    auto qparams = lookupFn<int32_t (*)(Memref1D *, Memref1D *, Memref1D *)>(
+        *engine, "qprep_qparams_" + info.name);
+    if (!qparams)
+      return qparams.takeError();
+    Memref1D s(info.scale.data(), n), z(info.zeroPoint.data(), n),
+        zf(info.zeroPointF.data(), n);
+    info.status = (*qparams)(&s, &z, &zf);
+    if (info.status == QPREP_ERR_MIN_GT_MAX)
+      info.error = "statistics have min > max or NaN (NaN in the data?)";
+    else if (info.status == QPREP_ERR_NOT_FINITE)
+      info.error = "statistics are infinite (inf in the data?)";
+    else if (info.status == QPREP_ERR_NO_QPARAMS)
+      info.error = "placeholder observer: no qparams";
+  }
+  return out;
+}
