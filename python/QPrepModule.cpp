@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qprep/InitAll.h"
+#include "qprep/Runner/Calibrator.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -45,6 +46,7 @@ MLIRContext &getContext(bool allowUnregistered) {
     registerAllDialects(registry);
     registerAllExtensions(registry);
     qprep::registerAllDialects(registry);
+    qprep::registerCalibratorTranslations(registry);
     auto *c = new MLIRContext(registry, MLIRContext::Threading::DISABLED);
     c->loadAllAvailableDialects();
     return c;
@@ -189,6 +191,114 @@ py::tuple histogramQParams(std::vector<float> hist, float minVal, float maxVal,
     throw QPrepError("histogram search gave min_val > max_val");
   return py::make_tuple(scale, zp);
 }
+
+/// qprep.Calibrator: prepare (if annotated), lower, JIT-compile once; then
+/// feed numpy batches and read observers.
+class PyCalibrator {
+public:
+  PyCalibrator(const std::string &text, const std::string &entry) {
+    registerPassesOnce();
+    MLIRContext &ctx = getContext(false);
+    std::string diagnostics;
+    llvm::raw_string_ostream diagOs(diagnostics);
+    ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &diag) {
+      diagOs << diag.getLocation() << ": " << diag << "\n";
+      return success();
+    });
+    OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &ctx);
+    if (!module)
+      throw QPrepError("could not parse the module:\n" + diagnostics);
+    auto cal = qprep::Calibrator::create(std::move(module), entry);
+    if (!cal)
+      throw QPrepError(llvm::toString(cal.takeError()) +
+                       (diagnostics.empty() ? "" : ":\n" + diagnostics));
+    impl = std::move(*cal);
+  }
+
+  std::vector<std::vector<int64_t>> inputShapes() const {
+    return impl->inputShapes();
+  }
+
+  /// One call on float32 arrays of the input shapes (C-contiguous arrays are
+  /// used in place; others are copied). Returns the call's seconds.
+  double run(py::args arrays) {
+    const auto &shapes = impl->inputShapes();
+    if (arrays.size() != shapes.size())
+      throw QPrepError("the model takes " + std::to_string(shapes.size()) +
+                       " inputs, got " + std::to_string(arrays.size()));
+    std::vector<py::array_t<float, py::array::c_style | py::array::forcecast>>
+        held;
+    std::vector<float *> pointers;
+    for (size_t i = 0; i < shapes.size(); ++i) {
+      py::array a = py::reinterpret_borrow<py::array>(arrays[i]);
+      if (!py::isinstance<py::array_t<float>>(a))
+        throw QPrepError("input " + std::to_string(i) +
+                         " must be a float32 numpy array");
+      held.emplace_back(a);
+      auto &c = held.back();
+      std::vector<int64_t> shape(c.shape(), c.shape() + c.ndim());
+      if (shape != shapes[i]) {
+        auto str = [](const std::vector<int64_t> &v) {
+          std::string out;
+          for (size_t k = 0; k < v.size(); ++k)
+            out += (k ? ", " : "") + std::to_string(v[k]);
+          return out;
+        };
+        std::string want = str(shapes[i]), got = str(shape);
+        throw QPrepError("input " + std::to_string(i) + " has shape (" + got +
+                         "), the model takes (" + want + ")");
+      }
+      pointers.push_back(c.mutable_data());
+    }
+    auto dt = impl->run(pointers);
+    if (!dt)
+      throw QPrepError(llvm::toString(dt.takeError()));
+    return *dt;
+  }
+
+  void reset() {
+    if (llvm::Error err = impl->reset())
+      throw QPrepError(llvm::toString(std::move(err)));
+  }
+
+  /// Every observer as a dict (the fields of qprep-run's JSON).
+  py::list results() {
+    auto rs = impl->results();
+    if (!rs)
+      throw QPrepError(llvm::toString(rs.takeError()));
+    py::list out;
+    for (const qprep::ObserverResult &r : *rs) {
+      py::dict d;
+      d["name"] = r.name;
+      d["kind"] = r.kind;
+      d["dtype"] = r.dtype;
+      d["qscheme"] = r.qscheme;
+      d["quant_min"] = r.quantMin;
+      d["quant_max"] = r.quantMax;
+      d["custom_range"] = r.customRange;
+      d["eps"] = r.eps;
+      d["min"] = r.hasStats ? py::cast(r.min) : py::none();
+      d["max"] = r.hasStats ? py::cast(r.max) : py::none();
+      d["scale"] = r.error.empty() ? py::cast(r.scale) : py::none();
+      d["zero_point"] = !r.error.empty()  ? py::none()
+                        : r.floatZeroPoint ? py::cast(r.zeroPointF)
+                                           : py::cast(r.zeroPoint);
+      d["status"] = r.status;
+      if (!r.error.empty())
+        d["error"] = r.error;
+      if (!r.histogram.empty())
+        d["histogram"] = py::array_t<float>(r.histogram.size(),
+                                            r.histogram.data());
+      if (!r.derivedFrom.empty())
+        d["derived_from"] = r.derivedFrom;
+      out.append(d);
+    }
+    return out;
+  }
+
+private:
+  std::unique_ptr<qprep::Calibrator> impl;
+};
 } // namespace
 
 PYBIND11_MODULE(_qprep, m) {
@@ -208,6 +318,17 @@ PYBIND11_MODULE(_qprep, m) {
         py::arg("averaging_constant"), py::arg("min_vals"), py::arg("max_vals"),
         "One observer forward: running (or moving-average) min/max; empty "
         "min_vals means no statistics yet.");
+  py::class_<PyCalibrator>(m, "Calibrator")
+      .def(py::init<const std::string &, const std::string &>(),
+           py::arg("module"), py::arg("entry") = "forward",
+           "Prepares (if annotated), lowers and JIT-compiles MLIR text.")
+      .def_property_readonly("input_shapes", &PyCalibrator::inputShapes)
+      .def("run", &PyCalibrator::run,
+           "One call of the entry function on float32 arrays; returns the "
+           "seconds the call took.")
+      .def("reset", &PyCalibrator::reset, "All observers back to empty.")
+      .def("results", &PyCalibrator::results,
+           "Each observer's statistics, scale and zero point, as dicts.");
   m.def("histogram_update", &histogramUpdate, py::arg("data"),
         py::arg("hist"), py::arg("min_val"), py::arg("max_val"),
         py::arg("bins") = 2048,

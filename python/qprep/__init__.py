@@ -8,13 +8,19 @@ their in-memory objects.
     prepared = qprep.prepare(open("model.mlir").read())
     qprep.run_pipeline(text, "qprep-collect-qspecs,qprep-resolve-sharing")
 
+    cal = qprep.Calibrator(open("model.mlir").read())   # prepare, lower, JIT
+    for batch in batches:                                # numpy float32 arrays
+        cal.run(batch)
+    for obs in cal.results():                            # dicts: name, kind,
+        print(obs["name"], obs["scale"], obs["zero_point"])  # min, max, ...
+
 Every function raises qprep.Error (a ValueError) with the diagnostics, file
 locations included, when the module does not parse, verify or prepare.
 """
 
-from ._qprep import Error, run_pipeline
+from ._qprep import Calibrator, Error, run_pipeline
 
-__all__ = ["Error", "prepare", "run_pipeline", "verify"]
+__all__ = ["Calibrator", "Error", "prepare", "run_pipeline", "verify"]
 
 
 def prepare(module: str, is_qat: bool = False,
