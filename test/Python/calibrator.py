@@ -60,3 +60,35 @@ for bad in [lambda: cal.run(np.zeros((1, 2), np.float32)),
         print("no error")
     except qprep.Error as e:
         print("error:", str(e).splitlines()[0])
+
+# A shared histogram observer is one state fed once per call site, in program
+# order: @h sees x then y on every call (the reference is fed the same way;
+# the order changes the result once ranges grow).
+shared = """
+qprep.observer @h = #qprep.qspec<ui8, observer = histogram(bins = 256)>
+func.func @forward(%x: tensor<300xf32>, %y: tensor<300xf32>) {
+  %0 = qprep.observe %x, @h : tensor<300xf32>
+  %1 = qprep.observe %y, @h : tensor<300xf32>
+  return
+}
+"""
+cal = qprep.Calibrator(shared)
+ref = HistogramRef(bins=256)
+rng = np.random.default_rng(5)
+for b in range(3):
+    x = (rng.standard_normal(300) * (1 + b)).astype(np.float32)
+    y = (rng.standard_normal(300) * 3 + b).astype(np.float32)
+    cal.run(x, y)
+    ref.forward(torch.from_numpy(x))
+    ref.forward(torch.from_numpy(y))
+h = cal.results()[0]
+print("shared histogram in call order", np.array_equal(h["histogram"], ref.histogram.numpy()),
+      np.float32(h["min"][0]) == ref.min_val.item(), np.float32(h["max"][0]) == ref.max_val.item())
+rev = HistogramRef(bins=256)
+rng = np.random.default_rng(5)
+for b in range(3):
+    x = (rng.standard_normal(300) * (1 + b)).astype(np.float32)
+    y = (rng.standard_normal(300) * 3 + b).astype(np.float32)
+    rev.forward(torch.from_numpy(y))
+    rev.forward(torch.from_numpy(x))
+print("the other order differs", not np.array_equal(h["histogram"], rev.histogram.numpy()))
