@@ -296,6 +296,16 @@ public:
     return out;
   }
 
+  std::string calibratedModule() {
+    auto m = impl->calibratedModule();
+    if (!m)
+      throw QPrepError(llvm::toString(m.takeError()));
+    std::string out;
+    llvm::raw_string_ostream os(out);
+    (*m)->print(os);
+    return out;
+  }
+
 private:
   std::unique_ptr<qprep::Calibrator> impl;
 };
@@ -328,7 +338,10 @@ PYBIND11_MODULE(_qprep, m) {
            "seconds the call took.")
       .def("reset", &PyCalibrator::reset, "All observers back to empty.")
       .def("results", &PyCalibrator::results,
-           "Each observer's statistics, scale and zero point, as dicts.");
+           "Each observer's statistics, scale and zero point, as dicts.")
+      .def("calibrated_module", &PyCalibrator::calibratedModule,
+           "The prepared module as MLIR text, observers carrying min_val, "
+           "max_val, scale and zero_point.");
   m.def("histogram_update", &histogramUpdate, py::arg("data"),
         py::arg("hist"), py::arg("min_val"), py::arg("max_val"),
         py::arg("bins") = 2048,

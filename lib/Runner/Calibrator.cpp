@@ -11,6 +11,7 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -19,6 +20,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::qprep;
@@ -147,6 +149,8 @@ Calibrator::create(OwningOpRef<ModuleOp> module, StringRef entry) {
     if (failed(prepare.run(*module)))
       return error("qprep-prepare failed");
   }
+
+  cal->prepared = module->clone();
 
   // A wrapper without results, so that any entry signature can be called.
   {
@@ -291,5 +295,36 @@ llvm::Expected<std::vector<ObserverResult>> Calibrator::results() {
     else if (info.status == QPREP_ERR_NO_QPARAMS)
       info.error = "placeholder observer: no qparams";
   }
+  return out;
+}
+
+llvm::Expected<OwningOpRef<ModuleOp>> Calibrator::calibratedModule() {
+  auto rs = results();
+  if (!rs)
+    return rs.takeError();
+  OwningOpRef<ModuleOp> out = prepared->clone();
+  Builder b(out->getContext());
+  for (const ObserverResult &r : *rs) {
+    auto obs = out->lookupSymbol<ObserverOp>(r.name);
+    if (!obs)
+      return error("observer @" + r.name + " is missing from the module");
+    bool seen = r.hasStats && !r.min.empty() &&
+                !(std::isinf(r.min[0]) && r.min[0] > 0 && std::isinf(r.max[0]));
+    if (seen) {
+      obs.setMinValAttr(b.getDenseF32ArrayAttr(r.min));
+      obs.setMaxValAttr(b.getDenseF32ArrayAttr(r.max));
+    }
+    // A per-tensor spec has one scale (a derived one may broadcast to more).
+    bool fits = obs.isPerChannel() || r.scale.size() == 1;
+    if (r.status == QPREP_OK && fits) {
+      obs.setScaleAttr(b.getDenseF32ArrayAttr(r.scale));
+      if (r.floatZeroPoint)
+        obs.setZeroPointAttr(b.getDenseF32ArrayAttr(r.zeroPointF));
+      else
+        obs.setZeroPointAttr(b.getDenseI64ArrayAttr(r.zeroPoint));
+    }
+  }
+  if (failed(verify(*out)))
+    return error("the calibrated module does not verify");
   return out;
 }

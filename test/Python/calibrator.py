@@ -92,3 +92,11 @@ for b in range(3):
     rev.forward(torch.from_numpy(y))
     rev.forward(torch.from_numpy(x))
 print("the other order differs", not np.array_equal(h["histogram"], rev.histogram.numpy()))
+
+# The calibrated module parses and carries the observers' qparams.
+cal = qprep.Calibrator(model)
+for x in batches:
+    cal.run(x)
+text = cal.calibrated_module()
+qprep.verify(text)
+print("calibrated module", text.count("scale = array<f32:"), "scales")

@@ -52,6 +52,11 @@ static cl::opt<unsigned> seed("seed", cl::desc("Seed of the synthetic data"),
                               cl::init(0));
 static cl::opt<std::string> jsonFile("json", cl::desc("Write results as JSON"),
                                      cl::init(""));
+static cl::opt<std::string> calibratedFile(
+    "emit-calibrated",
+    cl::desc("Write the prepared module with calibrated observers (min_val, "
+             "max_val, scale, zero_point) to this file ('-' for stdout)"),
+    cl::init(""));
 static cl::opt<unsigned>
     repeat("repeat",
            cl::desc("Call the model N times per batch (for benchmarks: "
@@ -355,6 +360,17 @@ int main(int argc, char **argv) {
     if (ec)
       fail("cannot write " + jsonFile + ": " + ec.message());
     os << json;
+  }
+  if (!calibratedFile.empty()) {
+    auto calibrated = cal.calibratedModule();
+    if (!calibrated)
+      fail(llvm::toString(calibrated.takeError()));
+    std::error_code ec;
+    llvm::raw_fd_ostream os(calibratedFile, ec);
+    if (ec)
+      fail("cannot write " + calibratedFile + ": " + ec.message());
+    (*calibrated)->print(os);
+    os << "\n";
   }
   return 0;
 }

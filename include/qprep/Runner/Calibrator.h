@@ -76,11 +76,18 @@ public:
   /// Statistics and qparams of every observer, in group order.
   llvm::Expected<std::vector<ObserverResult>> results();
 
+  /// The prepared module (before lowering) with every observer carrying its
+  /// calibration: `min_val`/`max_val` once it has seen data, `scale`/
+  /// `zero_point` when its qparams were computed (status 0). This is the
+  /// input of a convert step.
+  llvm::Expected<OwningOpRef<ModuleOp>> calibratedModule();
+
 private:
   Calibrator() = default;
   std::unique_ptr<ExecutionEngine> engine;
   std::vector<std::vector<int64_t>> shapes;
   std::vector<ObserverResult> observers; // descriptions, filled by results()
+  OwningOpRef<ModuleOp> prepared;        // before lowering
 };
 
 } // namespace qprep
