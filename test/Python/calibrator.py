@@ -63,7 +63,8 @@ for bad in [lambda: cal.run(np.zeros((1, 2), np.float32)),
 
 # A shared histogram observer is one state fed once per call site, in program
 # order: @h sees x then y on every call (the reference is fed the same way;
-# the order changes the result once ranges grow).
+# the order changes the result once ranges grow). Non-finite values in the
+# data take the generated loops' masking path.
 shared = """
 qprep.observer @h = #qprep.qspec<ui8, observer = histogram(bins = 256)>
 func.func @forward(%x: tensor<300xf32>, %y: tensor<300xf32>) {
@@ -78,6 +79,8 @@ rng = np.random.default_rng(5)
 for b in range(3):
     x = (rng.standard_normal(300) * (1 + b)).astype(np.float32)
     y = (rng.standard_normal(300) * 3 + b).astype(np.float32)
+    if b == 1:  # +-inf are dropped (PyTorch), NaN skipped (PyTorch raises)
+        y[[5, 7, 9]] = [np.inf, np.nan, -np.inf]
     cal.run(x, y)
     ref.forward(torch.from_numpy(x))
     ref.forward(torch.from_numpy(y))
