@@ -14,6 +14,10 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.qprep_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
+# torch 1.13 picks its AVX2 kernels by default; pin them, since the histogram
+# reference's torch.linspace rounding (emulated by qprep_linspace_at) is the
+# AVX2 kernel's (docs/Calibration.md).
+config.environment["ATEN_CPU_CAPABILITY"] = "avx2"
 config.substitutions.append(("%qprep_src_root", config.qprep_src_root))
 config.substitutions.append(("%qprep_obj_root", config.qprep_obj_root))
 config.substitutions.append(("%python", config.python_executable))
