@@ -20,6 +20,7 @@ import torch.ao.quantization.observer as O
 
 sys.path.insert(0, __file__.rsplit("/", 3)[0] + "/test/reference")
 from histogram_ref import HistogramRef  # noqa: E402
+from numerics import ulps  # noqa: E402
 from qprep import _qprep as q  # noqa: E402
 
 QSCHEME = {torch.per_tensor_affine: 0, torch.per_tensor_symmetric: 1}
@@ -40,12 +41,6 @@ def batch(rng, kind, scale, offset):
         idx = rng.integers(0, n, max(1, n // 50))
         x[idx] = rng.choice([np.inf, -np.inf, np.nan], len(idx))
     return x
-
-
-def ulps(a, b):
-    a, b = np.float32(a), np.float32(b)
-    ia, ib = a.view(np.int32).astype(np.int64), b.view(np.int32).astype(np.int64)
-    return abs(ia - ib)
 
 
 def main():

@@ -15,6 +15,9 @@ import torch.ao.quantization.observer as O
 
 import qprep
 
+sys.path.insert(0, __file__.rsplit("/", 3)[0] + "/test/reference")
+from numerics import ulps  # noqa: E402
+
 TORCH_QSCHEME = {"per_tensor_affine": torch.per_tensor_affine,
                  "per_tensor_symmetric": torch.per_tensor_symmetric,
                  "per_channel_affine": torch.per_channel_affine,
@@ -86,9 +89,7 @@ def main():
                 bad += 1
             continue
         scale, zp = ref.calculate_qparams()
-        s_got = np.float32(r["scale"]).view(np.int32).astype(np.int64)
-        s_want = scale.reshape(-1).numpy().view(np.int32).astype(np.int64)
-        u = int(np.abs(s_got - s_want).max())
+        u = ulps(r["scale"], scale.reshape(-1).numpy())
         worst = max(worst, u)
         if u > 1 or list(r["zero_point"]) != [int(v) for v in zp.reshape(-1).tolist()]:
             print(f"case {case}: {spec} {shape}: qparams differ")

@@ -105,3 +105,17 @@ func.func @f(%x: memref<4xf32>) {
 }
 // expected-error @+1 {{clashes with the generated qprep_stats_a: expected a declaration of type '(memref<1xf32>, memref<1xf32>) -> ()'}}
 func.func private @qprep_stats_a() -> (memref<1xf32>, memref<1xf32>)
+
+// -----
+
+// A cycle of derived observers has no qparams to start from (each member of
+// the cycle is reported).
+qprep.observer @a = #qprep.qspec<i8>
+// expected-error @+1 {{derives its qparams from itself}}
+qprep.observer @d1 = #qprep.derived<i32, from = [@a, @d2]>
+// expected-error @+1 {{derives its qparams from itself}}
+qprep.observer @d2 = #qprep.derived<i32, from = [@d1]>
+func.func @f(%x: memref<4xf32>) {
+  %0 = qprep.observe %x, @a : memref<4xf32>
+  return
+}
