@@ -896,7 +896,8 @@ void ConvertQPrepToLoopsPass::runOnOperation() {
       // The sources' qparams, in `from` order.
       SmallVector<Value> srcScales, srcZps;
       SmallVector<int64_t> srcChannels;
-      Value worst = intConst(fb, loc, i32, QPREP_OK);
+      Value lowest = intConst(fb, loc, i32, QPREP_OK);
+      Value highest = lowest;
       for (Attribute from : d.getDerivedFrom()) {
         ObserverState &src = states[cast<FlatSymbolRefAttr>(from).getValue()];
         int64_t c = src.channels;
@@ -906,20 +907,10 @@ void ConvertQPrepToLoopsPass::runOnOperation() {
         Value rc = func::CallOp::create(fb, loc, src.qparamsFn,
                                         ValueRange{ss, sz, szf})
                        .getResult(0);
-        // An error of a source wins; otherwise "uncalibrated" is reported.
-        Value rcNeg = arith::CmpIOp::create(
-            fb, loc, arith::CmpIPredicate::slt, rc, intConst(fb, loc, i32, 0));
-        Value worstNeg = arith::CmpIOp::create(
-            fb, loc, arith::CmpIPredicate::slt, worst, intConst(fb, loc, i32, 0));
-        Value pickRc = arith::OrIOp::create(
-            fb, loc, rcNeg,
-            arith::AndIOp::create(
-                fb, loc,
-                arith::XOrIOp::create(fb, loc, worstNeg,
-                                      intConst(fb, loc, b.getI1Type(), 1)),
-                arith::CmpIOp::create(fb, loc, arith::CmpIPredicate::sgt, rc,
-                                      worst)));
-        worst = arith::SelectOp::create(fb, loc, pickRc, rc, worst);
+        // Status: an error of a source (the most negative) wins; otherwise
+        // "uncalibrated" (1) if any source is.
+        lowest = arith::MinSIOp::create(fb, loc, lowest, rc);
+        highest = arith::MaxSIOp::create(fb, loc, highest, rc);
         srcScales.push_back(ss);
         srcZps.push_back(sz);
         srcChannels.push_back(c);
@@ -981,7 +972,9 @@ void ConvertQPrepToLoopsPass::runOnOperation() {
           memref::StoreOp::create(nb, loc, f32Const(nb, loc, 0.0f), zpF, ivs);
         });
       }
-      status = worst;
+      Value failed = arith::CmpIOp::create(fb, loc, arith::CmpIPredicate::slt,
+                                           lowest, intConst(fb, loc, i32, 0));
+      status = arith::SelectOp::create(fb, loc, failed, lowest, highest);
       break;
     }
     }

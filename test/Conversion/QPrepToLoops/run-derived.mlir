@@ -20,11 +20,19 @@
 // CHECK-NEXT: [0.00996078, 0.00199216]
 // CHECK: data =
 // CHECK-NEXT: [7, 7]
+// Statuses: @bias 0; from a never-observed source 1 (uncalibrated, scale 1);
+// from a placeholder -3 (its error wins over the other source's 0).
+// CHECK: data =
+// CHECK-NEXT: [0, 1, -3]
 
 module {
   qprep.observer @act = #qprep.qspec<ui8>
   qprep.observer @w = #qprep.qspec<i8, qscheme = per_channel_symmetric, ch_axis = 0>
   qprep.observer @bias = #qprep.derived<i32, from = [@act, @w], qscheme = per_channel_symmetric, ch_axis = 0>
+  qprep.observer @fresh = #qprep.qspec<ui8>
+  qprep.observer @ph = #qprep.qspec<f16, dynamic, observer = placeholder>
+  qprep.observer @dfresh = #qprep.derived<i32, from = [@fresh]>
+  qprep.observer @dph = #qprep.derived<i32, from = [@act, @ph]>
   qprep.observer @custom = #qprep.derived<i32, from = [@act, @w], qscheme = per_channel_symmetric, ch_axis = 0, derive = @fn>
   memref.global "private" constant @x : memref<3xf32> = dense<[0.0, 2.55, 1.0]>
   memref.global "private" constant @wt : memref<2x2xf32> = dense<[[-1.27, 0.5], [0.254, -0.1]]>
@@ -33,6 +41,9 @@ module {
   func.func private @printMemrefI64(memref<*xi64>)
   func.func private @qprep_qparams_bias(memref<2xf32>, memref<2xi64>, memref<2xf32>) -> i32
   func.func private @qprep_qparams_custom(memref<2xf32>, memref<2xi64>, memref<2xf32>) -> i32
+  func.func private @qprep_qparams_dfresh(memref<1xf32>, memref<1xi64>, memref<1xf32>) -> i32
+  func.func private @qprep_qparams_dph(memref<1xf32>, memref<1xi64>, memref<1xf32>) -> i32
+  func.func private @printMemrefI32(memref<*xi32>)
 
   func.func @fn(%sa: memref<1xf32>, %za: memref<1xi64>, %sw: memref<2xf32>, %zw: memref<2xi64>) -> (memref<2xf32>, memref<2xi64>) {
     %z = memref.alloc() : memref<2xi64>
@@ -65,6 +76,20 @@ module {
     call @print(%s, %z) : (memref<2xf32>, memref<2xi64>) -> ()
     %r1 = call @qprep_qparams_custom(%s, %z, %zf) : (memref<2xf32>, memref<2xi64>, memref<2xf32>) -> i32
     call @print(%s, %z) : (memref<2xf32>, memref<2xi64>) -> ()
+    %s1 = memref.alloca() : memref<1xf32>
+    %z1 = memref.alloca() : memref<1xi64>
+    %zf1 = memref.alloca() : memref<1xf32>
+    %r2 = call @qprep_qparams_dfresh(%s1, %z1, %zf1) : (memref<1xf32>, memref<1xi64>, memref<1xf32>) -> i32
+    %r3 = call @qprep_qparams_dph(%s1, %z1, %zf1) : (memref<1xf32>, memref<1xi64>, memref<1xf32>) -> i32
+    %rs = memref.alloca() : memref<3xi32>
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    memref.store %r0, %rs[%c0] : memref<3xi32>
+    memref.store %r2, %rs[%c1] : memref<3xi32>
+    memref.store %r3, %rs[%c2] : memref<3xi32>
+    %ru = memref.cast %rs : memref<3xi32> to memref<*xi32>
+    call @printMemrefI32(%ru) : (memref<*xi32>) -> ()
     return
   }
 }
