@@ -8,6 +8,9 @@
 
 #include "qprep/Runtime/QPrepRuntime.h"
 
+#include <cstdio>
+#include <string>
+#include <cstdlib>
 #include <vector>
 
 namespace {
@@ -104,4 +107,21 @@ extern "C" int32_t _mlir_ciface_qprep_rt_histogram_qparams(
   view(zpM)[0] = zp;
   view(zpFM)[0] = static_cast<float>(zp);
   return rc;
+}
+
+extern "C" void _mlir_ciface_qprep_rt_channel_mismatch(qprep_memref_i8 *nameM,
+                                                       int64_t axis,
+                                                       int64_t expected,
+                                                       int64_t got) {
+  auto name = view(nameM);
+  std::string s;
+  for (int64_t i = 0; i < name.size; ++i)
+    s += name[i];
+  std::fprintf(stderr,
+               "qprep: per-channel observer @%s expects %lld channels on "
+               "ch_axis %lld, got a value with %lld\n",
+               s.c_str(), static_cast<long long>(expected),
+               static_cast<long long>(axis), static_cast<long long>(got));
+  std::fflush(stderr);
+  std::abort();
 }

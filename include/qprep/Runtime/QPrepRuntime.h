@@ -144,6 +144,18 @@ typedef struct qprep_memref_i64 {
   int64_t offset, size, stride;
 } qprep_memref_i64;
 
+typedef struct qprep_memref_i8 {
+  char *allocated, *aligned;
+  int64_t offset, size, stride;
+} qprep_memref_i8;
+
+/* A per-channel observer met a value whose (dynamic) channel count differs
+ * from its state's: prints which to stderr and aborts (PyTorch raises a shape
+ * error there). `name` is the observer's name. */
+void _mlir_ciface_qprep_rt_channel_mismatch(qprep_memref_i8 *name,
+                                            int64_t ch_axis, int64_t expected,
+                                            int64_t got);
+
 /* qprep_calculate_qparams on state memrefs (one entry per channel). */
 int32_t _mlir_ciface_qprep_rt_qparams(qprep_memref_f32 *min_vals,
                                       qprep_memref_f32 *max_vals,

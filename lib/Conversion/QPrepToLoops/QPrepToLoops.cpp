@@ -69,6 +69,8 @@ struct ObserverState {
   double averagingConstant = 0.0; // 0: plain min/max
   int64_t bins = 0;
   memref::GlobalOp minG, maxG, histG, countsG, rangeG;
+  /// The observer's name as i8 (for run-time errors), when needed.
+  memref::GlobalOp nameG;
   func::FuncOp qparamsFn;
   /// The range fake-quantization clamps to.
   int64_t quantMin = 0, quantMax = 0;
@@ -375,10 +377,30 @@ void emitCurrentMinMax(OpBuilder &b, Location loc, Value input,
 
 /// min/max family: reduce, then fold into the state.
 void emitMinMaxUpdate(OpBuilder &b, Location loc, Value input,
-                      const ObserverState &state) {
+                      const ObserverState &state, func::FuncOp mismatchFn) {
   Type f32 = b.getF32Type();
   auto stateType = MemRefType::get({state.channels}, f32);
   Value posInf = f32Const(b, loc, kInf), negInf = f32Const(b, loc, -kInf);
+  auto inputType = cast<MemRefType>(input.getType());
+  if (state.chAxis && inputType.isDynamicDim(*state.chAxis)) {
+    // The state has `channels` entries: a value with another count would
+    // index past it. PyTorch raises a shape error there; so does the runtime.
+    Value dim = memref::DimOp::create(b, loc, input, *state.chAxis);
+    Value bad = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, dim,
+                                      indexConst(b, loc, state.channels));
+    auto ifBad = scf::IfOp::create(b, loc, bad, /*withElseRegion=*/false);
+    OpBuilder eb = ifBad.getThenBodyBuilder();
+    Type i64 = eb.getI64Type();
+    func::CallOp::create(
+        eb, loc, mismatchFn,
+        ValueRange{memref::CastOp::create(
+                       eb, loc,
+                       MemRefType::get({ShapedType::kDynamic}, eb.getI8Type()),
+                       getGlobal(eb, loc, state.nameG)),
+                   intConst(eb, loc, i64, *state.chAxis),
+                   intConst(eb, loc, i64, state.channels),
+                   arith::IndexCastOp::create(eb, loc, i64, dim)});
+  }
   Value curMin = scopedAlloca(b, loc, stateType);
   Value curMax = scopedAlloca(b, loc, stateType);
   emitFill(b, loc, curMin, posInf);
@@ -595,20 +617,27 @@ int32_t dtypeKind(Type dtype) {
 }
 
 /// The channel count of a per-channel observer: the static size of ch_axis,
-/// the same at every call site.
+/// the same at every call site that has one. Call sites where it is dynamic
+/// are checked when they run (see emitMinMaxUpdate); at least one site must
+/// make it static, since the state is sized at compile time.
 LogicalResult channelCount(ObserverOp obs, int64_t axis,
                            ArrayRef<Operation *> uses, int64_t &channels) {
   channels = ShapedType::kDynamic;
   for (Operation *op : uses) {
     auto type = cast<MemRefType>(op->getOperand(0).getType());
     int64_t dim = type.getDimSize(axis);
-    if (ShapedType::isDynamic(dim) ||
-        (!ShapedType::isDynamic(channels) && dim != channels))
+    if (ShapedType::isDynamic(dim))
+      continue;
+    if (!ShapedType::isDynamic(channels) && dim != channels)
       return op->emitOpError("per-channel observer @")
-             << obs.getSymName() << " needs the same static size on ch_axis "
-             << axis << " at every call site";
+             << obs.getSymName() << " sees " << dim << " channels on ch_axis "
+             << axis << " here and " << channels << " elsewhere";
     channels = dim;
   }
+  if (ShapedType::isDynamic(channels) && !uses.empty())
+    return uses.front()->emitOpError("per-channel observer @")
+           << obs.getSymName() << " needs a static size on ch_axis " << axis
+           << " at one call site at least (its state is sized at compile time)";
   // Never called: PyTorch's per-channel buffers stay empty and
   // calculate_qparams answers scale [1.0], zero point [0].
   if (ShapedType::isDynamic(channels))
@@ -993,6 +1022,37 @@ void ConvertQPrepToLoopsPass::runOnOperation() {
           b.getFunctionType({dynF32, dynF32, dynF32, dynI32, f32, f32}, {}));
     }
   }
+  // Per-channel observers seen with a dynamic channel count check it at run
+  // time; the error names the observer.
+  func::FuncOp mismatchFn;
+  for (auto &[op, opUses] : uses) {
+    ObserverState &s = states[cast<ObserverOp>(op).getSymName()];
+    bool dynamicSite = llvm::any_of(opUses, [&](Operation *u) {
+      return s.chAxis && cast<MemRefType>(u->getOperand(0).getType())
+                             .isDynamicDim(*s.chAxis);
+    });
+    if (!dynamicSite)
+      continue;
+    if (!mismatchFn)
+      mismatchFn = runtimeDecl(
+          "qprep_rt_channel_mismatch",
+          b.getFunctionType({MemRefType::get({ShapedType::kDynamic},
+                                             b.getI8Type()),
+                             i64, i64, i64},
+                            {}));
+    StringRef name = s.obs.getSymName();
+    auto type = MemRefType::get({static_cast<int64_t>(name.size())},
+                                b.getI8Type());
+    OpBuilder gb(s.obs);
+    s.nameG = memref::GlobalOp::create(
+        gb, s.obs.getLoc(), (name + "_name").str(), gb.getStringAttr("private"),
+        type,
+        DenseElementsAttr::get(
+            RankedTensorType::get(type.getShape(), gb.getI8Type()),
+            ArrayRef<char>(name.data(), name.size())),
+        /*constant=*/true, /*alignment=*/nullptr);
+    symbolTable.insert(s.nameG);
+  }
   for (auto &[op, opUses] : uses) {
     ObserverState &s = states[cast<ObserverOp>(op).getSymName()];
     for (Operation *u : opUses) {
@@ -1000,7 +1060,7 @@ void ConvertQPrepToLoopsPass::runOnOperation() {
       Location uloc = u->getLoc();
       Value input = u->getOperand(0);
       if (s.kind == StateKind::MinMax)
-        emitMinMaxUpdate(ub, uloc, input, s);
+        emitMinMaxUpdate(ub, uloc, input, s, mismatchFn);
       if (s.kind == StateKind::Histogram)
         emitHistogramUpdate(ub, uloc, input, s, rangeFn, mergeFn);
       if (isa<FakeQuantizeOp>(u))

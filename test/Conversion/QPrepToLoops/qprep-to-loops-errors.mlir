@@ -11,7 +11,7 @@ func.func @f(%x: tensor<4xf32>) {
 
 qprep.observer @pc = #qprep.qspec<i8, qscheme = per_channel_affine, ch_axis = 0>
 func.func @f(%x: memref<?xf32>) {
-  // expected-error @+1 {{per-channel observer @pc needs the same static size on ch_axis 0 at every call site}}
+  // expected-error @+1 {{per-channel observer @pc needs a static size on ch_axis 0 at one call site at least (its state is sized at compile time)}}
   %0 = qprep.observe %x, @pc : memref<?xf32>
   return
 }
@@ -21,7 +21,7 @@ func.func @f(%x: memref<?xf32>) {
 qprep.observer @pc = #qprep.qspec<i8, qscheme = per_channel_affine, ch_axis = 0>
 func.func @f(%x: memref<4xf32>, %y: memref<5xf32>) {
   %0 = qprep.observe %x, @pc : memref<4xf32>
-  // expected-error @+1 {{per-channel observer @pc needs the same static size on ch_axis 0 at every call site}}
+  // expected-error @+1 {{per-channel observer @pc sees 5 channels on ch_axis 0 here and 4 elsewhere}}
   %1 = qprep.observe %y, @pc : memref<5xf32>
   return
 }
