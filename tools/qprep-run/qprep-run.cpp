@@ -23,7 +23,6 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/FileSystem.h"
@@ -32,7 +31,6 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <cstring>
@@ -75,30 +73,21 @@ namespace {
   std::exit(1);
 }
 
-/// A rank-N float memref descriptor as the C interface passes it.
-struct Descriptor {
-  std::vector<int64_t> words; // alloc, aligned, offset, sizes..., strides...
+/// One input of one batch: a row-major float32 buffer of the argument's
+/// shape (the Calibrator builds the memref descriptor).
+struct Buffer {
   std::vector<float> data;
-  Descriptor(ArrayRef<int64_t> shape) {
+  explicit Buffer(ArrayRef<int64_t> shape) {
     int64_t numel = 1;
     for (int64_t d : shape)
       numel *= d;
     data.resize(numel);
-    words.resize(3 + 2 * shape.size());
-    words[0] = words[1] = reinterpret_cast<int64_t>(data.data());
-    words[2] = 0;
-    int64_t stride = 1;
-    for (int64_t d = shape.size() - 1; d >= 0; --d) {
-      words[3 + d] = shape[d];
-      words[3 + shape.size() + d] = stride;
-      stride *= shape[d];
-    }
   }
 };
 
 /// Reads a float32 .npy file into `d` (whose shape it must have), in row-major
 /// order; Fortran-order files are reordered while loading.
-void readNpy(const std::string &path, Descriptor &d, ArrayRef<int64_t> shape) {
+void readNpy(const std::string &path, Buffer &d, ArrayRef<int64_t> shape) {
   auto buf = llvm::MemoryBuffer::getFile(path);
   if (!buf)
     fail("cannot read " + path + ": " + buf.getError().message());
@@ -268,12 +257,12 @@ int main(int argc, char **argv) {
   double totalSeconds = 0.0;
   uint64_t calls = 0, bytesPerCall = 0;
   for (unsigned batch = 0; batch < batches; ++batch) {
-    SmallVector<Descriptor> inputs;
+    SmallVector<Buffer> inputs;
     SmallVector<float *> pointers;
     bytesPerCall = 0;
     for (auto [i, shape] : llvm::enumerate(shapes)) {
       inputs.emplace_back(shape);
-      Descriptor &d = inputs.back();
+      Buffer &d = inputs.back();
       if (dataDir.empty()) {
         for (float &v : d.data)
           v = normal(rng);
@@ -284,7 +273,7 @@ int main(int argc, char **argv) {
       }
       bytesPerCall += d.data.size() * sizeof(float);
     }
-    for (Descriptor &d : inputs)
+    for (Buffer &d : inputs)
       pointers.push_back(d.data.data());
     for (unsigned r = 0; r < repeat; ++r) {
       llvm::Expected<double> dt = cal.run(pointers);
