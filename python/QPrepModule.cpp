@@ -192,6 +192,42 @@ py::tuple histogramQParams(std::vector<float> hist, float minVal, float maxVal,
   return py::make_tuple(scale, zp);
 }
 
+/// Float32 arrays checked against the model's input shapes; C-contiguous
+/// arrays are used in place, others are copied (and held here).
+struct Inputs {
+  std::vector<py::array_t<float, py::array::c_style | py::array::forcecast>>
+      held;
+  std::vector<float *> pointers;
+  Inputs(const qprep::Calibrator &cal, const py::args &arrays) {
+    const auto &shapes = cal.inputShapes();
+    if (arrays.size() != shapes.size())
+      throw QPrepError("the model takes " + std::to_string(shapes.size()) +
+                       " inputs, got " + std::to_string(arrays.size()));
+    held.reserve(shapes.size());
+    for (size_t i = 0; i < shapes.size(); ++i) {
+      py::array a = py::reinterpret_borrow<py::array>(arrays[i]);
+      if (!py::isinstance<py::array_t<float>>(a))
+        throw QPrepError("input " + std::to_string(i) +
+                         " must be a float32 numpy array");
+      held.emplace_back(a);
+      auto &c = held.back();
+      std::vector<int64_t> shape(c.shape(), c.shape() + c.ndim());
+      if (shape != shapes[i]) {
+        auto str = [](const std::vector<int64_t> &v) {
+          std::string out;
+          for (size_t k = 0; k < v.size(); ++k)
+            out += (k ? ", " : "") + std::to_string(v[k]);
+          return out;
+        };
+        std::string want = str(shapes[i]), got = str(shape);
+        throw QPrepError("input " + std::to_string(i) + " has shape (" + got +
+                         "), the model takes (" + want + ")");
+      }
+      pointers.push_back(c.mutable_data());
+    }
+  }
+};
+
 /// qprep.Calibrator: prepare (if annotated), lower, JIT-compile once; then
 /// feed numpy batches and read observers.
 class PyCalibrator {
@@ -222,38 +258,34 @@ public:
   /// One call on float32 arrays of the input shapes (C-contiguous arrays are
   /// used in place; others are copied). Returns the call's seconds.
   double run(py::args arrays) {
-    const auto &shapes = impl->inputShapes();
-    if (arrays.size() != shapes.size())
-      throw QPrepError("the model takes " + std::to_string(shapes.size()) +
-                       " inputs, got " + std::to_string(arrays.size()));
-    std::vector<py::array_t<float, py::array::c_style | py::array::forcecast>>
-        held;
-    std::vector<float *> pointers;
-    for (size_t i = 0; i < shapes.size(); ++i) {
-      py::array a = py::reinterpret_borrow<py::array>(arrays[i]);
-      if (!py::isinstance<py::array_t<float>>(a))
-        throw QPrepError("input " + std::to_string(i) +
-                         " must be a float32 numpy array");
-      held.emplace_back(a);
-      auto &c = held.back();
-      std::vector<int64_t> shape(c.shape(), c.shape() + c.ndim());
-      if (shape != shapes[i]) {
-        auto str = [](const std::vector<int64_t> &v) {
-          std::string out;
-          for (size_t k = 0; k < v.size(); ++k)
-            out += (k ? ", " : "") + std::to_string(v[k]);
-          return out;
-        };
-        std::string want = str(shapes[i]), got = str(shape);
-        throw QPrepError("input " + std::to_string(i) + " has shape (" + got +
-                         "), the model takes (" + want + ")");
-      }
-      pointers.push_back(c.mutable_data());
-    }
-    auto dt = impl->run(pointers);
+    Inputs in(*impl, arrays);
+    auto dt = impl->run(in.pointers);
     if (!dt)
       throw QPrepError(llvm::toString(dt.takeError()));
     return *dt;
+  }
+
+  std::vector<std::vector<int64_t>> outputShapes() const {
+    return impl->outputShapes();
+  }
+
+  /// One call that returns the entry function's results as new float32
+  /// arrays (observers record it like run).
+  py::object forward(py::args arrays) {
+    Inputs in(*impl, arrays);
+    std::vector<py::array_t<float>> outs;
+    std::vector<float *> outPointers;
+    for (const std::vector<int64_t> &shape : impl->outputShapes()) {
+      outs.emplace_back(std::vector<py::ssize_t>(shape.begin(), shape.end()));
+      outPointers.push_back(outs.back().mutable_data());
+    }
+    auto dt = impl->run(in.pointers, outPointers);
+    if (!dt)
+      throw QPrepError(llvm::toString(dt.takeError()));
+    py::list out;
+    for (auto &a : outs)
+      out.append(a);
+    return py::tuple(out);
   }
 
   void reset() {
@@ -336,6 +368,11 @@ PYBIND11_MODULE(_qprep, m) {
       .def("run", &PyCalibrator::run,
            "One call of the entry function on float32 arrays; returns the "
            "seconds the call took.")
+      .def_property_readonly("output_shapes", &PyCalibrator::outputShapes)
+      .def("forward", &PyCalibrator::forward,
+           "One call of the entry function on float32 arrays; returns its "
+           "results as a tuple of new float32 arrays. Observers record the "
+           "call like run.")
       .def("reset", &PyCalibrator::reset, "All observers back to empty.")
       .def("results", &PyCalibrator::results,
            "Each observer's statistics, scale and zero point, as dicts.")

@@ -6,6 +6,7 @@
 #include "qprep/Runtime/QPrepRuntime.h"
 
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -141,6 +142,19 @@ Calibrator::create(OwningOpRef<ModuleOp> module, StringRef entry) {
                    "; calibration feeds static-shape tensor<...xf32> arguments");
     cal->shapes.emplace_back(t.getShape().begin(), t.getShape().end());
   }
+  for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
+    auto t = dyn_cast<RankedTensorType>(type);
+    if (!t || !t.getElementType().isF32() || !t.hasStaticShape()) {
+      cal->resultShapes.clear();
+      cal->resultsError = ("result " + Twine(i) + " of @" + entry +
+                           " has type " + typeString(type) +
+                           "; only static-shape tensor<...xf32> results are "
+                           "returned")
+                              .str();
+      break;
+    }
+    cal->resultShapes.emplace_back(t.getShape().begin(), t.getShape().end());
+  }
 
   // Prepare if the model is only annotated.
   if (isAnnotated(*module)) {
@@ -163,6 +177,32 @@ Calibrator::create(OwningOpRef<ModuleOp> module, StringRef entry) {
     Block *body = wrapper.addEntryBlock();
     b.setInsertionPointToStart(body);
     func::CallOp::create(b, func.getLoc(), func, body->getArguments());
+    func::ReturnOp::create(b, func.getLoc());
+  }
+  // The same with the results copied into caller-owned buffers (memref
+  // arguments after the inputs), so that no memory crosses the boundary.
+  if (cal->resultsError.empty()) {
+    OpBuilder b(ctx);
+    b.setInsertionPointToEnd(module->getBody());
+    SmallVector<Type> argTypes(func.getArgumentTypes());
+    for (Type t : func.getResultTypes()) {
+      auto tensor = cast<RankedTensorType>(t);
+      argTypes.push_back(
+          MemRefType::get(tensor.getShape(), tensor.getElementType()));
+    }
+    auto wrapper = func::FuncOp::create(b, func.getLoc(), "__qprep_forward",
+                                        b.getFunctionType(argTypes, {}));
+    wrapper->setAttr("llvm.emit_c_interface", b.getUnitAttr());
+    Block *body = wrapper.addEntryBlock();
+    b.setInsertionPointToStart(body);
+    unsigned numInputs = func.getNumArguments();
+    auto call = func::CallOp::create(
+        b, func.getLoc(), func, body->getArguments().take_front(numInputs));
+    for (auto [i, result] : llvm::enumerate(call.getResults()))
+      bufferization::MaterializeInDestinationOp::create(
+          b, func.getLoc(), TypeRange(), result,
+          body->getArgument(numInputs + i), /*restrict=*/true,
+          /*writable=*/true);
     func::ReturnOp::create(b, func.getLoc());
   }
 
@@ -220,29 +260,50 @@ Calibrator::create(OwningOpRef<ModuleOp> module, StringRef entry) {
 }
 
 llvm::Expected<double> Calibrator::run(ArrayRef<float *> inputs) {
+  return invoke("__qprep_calibrate", inputs, {});
+}
+
+llvm::Expected<double> Calibrator::run(ArrayRef<float *> inputs,
+                                       ArrayRef<float *> outputs) {
+  if (!resultsError.empty())
+    return error(resultsError);
+  if (outputs.size() != resultShapes.size())
+    return error("the entry function has " + Twine(resultShapes.size()) +
+                 " results, got " + Twine(outputs.size()) + " output buffers");
+  return invoke("__qprep_forward", inputs, outputs);
+}
+
+llvm::Expected<double> Calibrator::invoke(StringRef wrapper,
+                                          ArrayRef<float *> inputs,
+                                          ArrayRef<float *> outputs) {
   if (inputs.size() != shapes.size())
     return error("the entry function takes " + Twine(shapes.size()) +
                  " inputs, got " + Twine(inputs.size()));
   // Rank-N descriptors: allocated, aligned, offset, sizes..., strides...
-  std::vector<std::vector<int64_t>> words(inputs.size());
-  SmallVector<void *> descriptorPtrs, args;
-  for (auto [i, shape] : llvm::enumerate(shapes)) {
-    std::vector<int64_t> &w = words[i];
-    w.resize(3 + 2 * shape.size());
-    w[0] = w[1] = reinterpret_cast<int64_t>(inputs[i]);
+  std::vector<std::vector<int64_t>> words;
+  auto describeBuffer = [&](float *data, ArrayRef<int64_t> shape) {
+    std::vector<int64_t> &w = words.emplace_back(3 + 2 * shape.size());
+    w[0] = w[1] = reinterpret_cast<int64_t>(data);
     int64_t stride = 1;
     for (int64_t d = static_cast<int64_t>(shape.size()) - 1; d >= 0; --d) {
       w[3 + d] = shape[d];
       w[3 + shape.size() + d] = stride;
       stride *= shape[d];
     }
+  };
+  words.reserve(inputs.size() + outputs.size());
+  for (auto [data, shape] : llvm::zip_equal(inputs, shapes))
+    describeBuffer(data, shape);
+  for (auto [data, shape] : llvm::zip_equal(outputs, resultShapes))
+    describeBuffer(data, shape);
+  SmallVector<void *> descriptorPtrs, args;
+  for (std::vector<int64_t> &w : words)
     descriptorPtrs.push_back(w.data());
-  }
   for (void *&p : descriptorPtrs)
     args.push_back(&p);
   auto t0 = std::chrono::steady_clock::now();
   if (llvm::Error err =
-          engine->invokePacked("_mlir_ciface___qprep_calibrate", args))
+          engine->invokePacked(("_mlir_ciface_" + wrapper).str(), args))
     return std::move(err);
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
       .count();

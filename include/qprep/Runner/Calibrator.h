@@ -70,6 +70,18 @@ public:
   /// of inputShapes()[i]. Returns the call's duration in seconds.
   llvm::Expected<double> run(llvm::ArrayRef<float *> inputs);
 
+  /// The entry function's result shapes, when every result is a static-shape
+  /// tensor<...xf32> (otherwise empty, and run with outputs fails).
+  const std::vector<std::vector<int64_t>> &outputShapes() const {
+    return resultShapes;
+  }
+
+  /// One call as above that also copies the entry function's results into
+  /// outputs[i], a row-major buffer of outputShapes()[i]. Observers record
+  /// the call like any other.
+  llvm::Expected<double> run(llvm::ArrayRef<float *> inputs,
+                             llvm::ArrayRef<float *> outputs);
+
   /// Every observer back to "nothing seen".
   llvm::Error reset();
 
@@ -84,8 +96,13 @@ public:
 
 private:
   Calibrator() = default;
+  llvm::Expected<double> invoke(llvm::StringRef wrapper,
+                                llvm::ArrayRef<float *> inputs,
+                                llvm::ArrayRef<float *> outputs);
   std::unique_ptr<ExecutionEngine> engine;
   std::vector<std::vector<int64_t>> shapes;
+  std::vector<std::vector<int64_t>> resultShapes;
+  std::string resultsError; // why run with outputs is unavailable
   std::vector<ObserverResult> observers; // descriptions, filled by results()
   OwningOpRef<ModuleOp> prepared;        // before lowering
 };
