@@ -98,4 +98,58 @@ TEST(QParams, InfiniteStatisticsAreAnError) {
   EXPECT_EQ(qprep_calculate_qparams(&c, &mn, &mx, 1, &scale, &zp, nullptr),
             QPREP_ERR_NOT_FINITE);
 }
+// A constant batch above 2^24: v - 1 and v + 1 round back to v in float32,
+// torch.histc's range is a single point and its position 0 / 0. PyTorch's
+// NaN -> int64 conversion lands in bin 0 on x86 (torch 1.13:
+// torch.histc(torch.full((25,), 3e7), 256) is [25, 0, ...]); qprep puts them
+// there without undefined behaviour (it used to drop them).
+TEST(Histogram, CollapsedRangeGoesToBinZero) {
+  for (float v : {3e7f, -3e7f, 1e9f, 3.4e38f}) {
+    std::vector<float> data(25, v), hist(256, 0.0f);
+    float mn = std::numeric_limits<float>::infinity(), mx = -mn;
+    qprep_histogram_update(data.data(), 25, hist.data(), 256, &mn, &mx);
+    EXPECT_EQ(mn, v);
+    EXPECT_EQ(mx, v);
+    EXPECT_EQ(hist[0], 25.0f) << v;
+    // Merging the point into a later, wider range moves its count whole.
+    std::vector<float> wider{v * 0.5f, v};
+    qprep_histogram_update(wider.data(), 2, hist.data(), 256, &mn, &mx);
+    float total = 0;
+    for (float h : hist)
+      total += h;
+    EXPECT_EQ(total, 27.0f) << v;
+  }
+}
+
+// A range wider than float32: every position is finite / inf = 0 or
+// inf / inf = NaN; torch 1.13's histc puts all of
+// [-3e38, 0, 3e38, 1] into bin 0 of 16.
+TEST(Histogram, RangeWiderThanFloat32) {
+  float data[] = {-3e38f, 0.0f, 3e38f, 1.0f};
+  std::vector<float> hist(16, 0.0f);
+  float mn = std::numeric_limits<float>::infinity(), mx = -mn;
+  qprep_histogram_update(data, 4, hist.data(), 16, &mn, &mx);
+  EXPECT_EQ(hist[0], 4.0f);
+}
+
+// eps that is 0 in float32 (a C caller; the dialect and the Python
+// functions refuse it) on all-zero statistics: scale 0 and min_neg / scale
+// = NaN, which PyTorch's `.to(torch.int)` makes INT32_MIN on x86 and its
+// int32 `quant_min - zp` wraps. torch 1.13, MinMaxObserver(eps=1e-320) on
+// zeros: quint8 -> (0., 0), qint8 -> (0., 127).
+TEST(QParams, NaNZeroPointAsPyTorchOnX86) {
+  float mn = 0.0f, mx = 0.0f, scale = -1.0f;
+  int64_t zp = -1;
+  qprep_qparams_config u8{QPREP_PER_TENSOR_AFFINE, QPREP_DTYPE_U8, 0, 255, 0,
+                          0.0f};
+  EXPECT_EQ(qprep_calculate_qparams(&u8, &mn, &mx, 1, &scale, &zp, nullptr),
+            QPREP_OK);
+  EXPECT_EQ(scale, 0.0f);
+  EXPECT_EQ(zp, 0);
+  qprep_qparams_config i8{QPREP_PER_TENSOR_AFFINE, QPREP_DTYPE_OTHER, -128,
+                          127, 0, 0.0f};
+  EXPECT_EQ(qprep_calculate_qparams(&i8, &mn, &mx, 1, &scale, &zp, nullptr),
+            QPREP_OK);
+  EXPECT_EQ(zp, 127);
+}
 } // namespace

@@ -27,15 +27,25 @@ bool uninitialized(float minV, float maxV) {
   return minV == kInf || maxV == -kInf;
 }
 
-/// torch.histc's bin of `x` for edges lo < hi, or -1 when x is outside
+/// torch.histc's bin of `x` for edges lo <= hi, or -1 when x is outside
 /// [lo, hi] or NaN (HistogramKernel.cpp, LINEAR_INTERPOLATION: the position
-/// is computed in the input dtype; x == hi goes to the last bin).
+/// is computed in the input dtype; x == hi goes to the last bin). Where
+/// PyTorch's float position is not a number it can index with, the result is
+/// still a bin (the generated loops do the same, see QPrepToLoops.cpp): a
+/// product that overflows to +inf is recomputed as torch 1.13 writes it,
+/// (x - lo) / (hi - lo) * bins; NaN (0 / 0 when float32 cannot widen a
+/// single-point range, inf / inf) goes to bin 0, where PyTorch's NaN -> int64
+/// conversion sends it on x86.
 int64_t histcBin(float x, float lo, float hi, int64_t bins) {
   if (!(x >= lo && x <= hi))
     return -1;
-  int64_t pos = static_cast<int64_t>((x - lo) * static_cast<float>(bins) /
-                                     (hi - lo));
-  return pos == bins ? bins - 1 : pos;
+  const float b = static_cast<float>(bins);
+  float t = (x - lo) * b / (hi - lo);
+  if (t == kInf)
+    t = (x - lo) / (hi - lo) * b;
+  if (!(t >= 0.0f)) // NaN
+    t = 0.0f;
+  return static_cast<int64_t>(std::min(t, b - 1.0f));
 }
 
 /// Sum of float32 values, rounded once (see the file comment).
@@ -92,6 +102,15 @@ extern "C" void qprep_histogram_range(float stateMin, float stateMax,
   const float lf = static_cast<float>(l), hf = static_cast<float>(h);
   *lo = qprep_linspace_at(lf, hf, bins + 1, 0);
   *hi = qprep_linspace_at(lf, hf, bins + 1, bins);
+  // A range wider than float32 (hf - lf = inf) makes linspace's step
+  // infinite and its end points NaN; torch 1.13's histc then bins against
+  // the end points themselves (measured: every value lands in bin 0 through
+  // the (x - lo) / inf position). Keep lo <= hi ordered and not NaN, so that
+  // the generated loops' "inside [lo, hi]" test and clamp stay meaningful.
+  if (!(*lo <= *hi)) {
+    *lo = lf;
+    *hi = hf;
+  }
 }
 
 namespace {

@@ -30,6 +30,27 @@ bool isSymmetric(int32_t q) {
   return q == QPREP_PER_TENSOR_SYMMETRIC || q == QPREP_PER_CHANNEL_SYMMETRIC;
 }
 
+/// float -> int32 as PyTorch's `.to(torch.int)` gives it on x86 (cvttss2si),
+/// without C++'s undefined behaviour: truncation when the value fits, else
+/// (NaN, +-inf, out of range) the "integer indefinite" INT32_MIN. A zero
+/// point only goes there when scale is tiny against min_val (eps denormal,
+/// range in the hundreds of millions); PyTorch then computes with the same
+/// value.
+int32_t toInt32X86(float r) {
+  if (r >= -2147483648.0f && r < 2147483648.0f)
+    return static_cast<int32_t>(r);
+  return INT32_MIN;
+}
+
+/// quant_min - v with the int32 tensor arithmetic of PyTorch (a Python int
+/// minus an int32 tensor stays int32 and wraps), without signed overflow.
+int64_t subInt32(int64_t quantMin, int32_t v) {
+  const uint32_t d = static_cast<uint32_t>(static_cast<int32_t>(quantMin)) -
+                     static_cast<uint32_t>(v);
+  return static_cast<int32_t>(d); // two's complement (C++20 rule; every
+                                  // compiler qprep supports does it)
+}
+
 int64_t floorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
@@ -94,9 +115,10 @@ extern "C" int32_t qprep_calculate_qparams(const qprep_qparams_config *c,
       const float range = static_cast<float>(static_cast<double>(qmax - qmin));
       const float scale = nanMax((maxPos - minNeg) / range, eps);
       scales[i] = scale;
-      // quant_min - round(min_neg / scale).to(int), then clamp.
+      // quant_min - round(min_neg / scale).to(torch.int) in int32, then
+      // clamp(quant_min, quant_max) (see toInt32X86 and subInt32).
       const float r = std::nearbyint(minNeg / scale);
-      int64_t zp = qmin - static_cast<int64_t>(static_cast<int32_t>(r));
+      int64_t zp = subInt32(qmin, toInt32X86(r));
       zp = std::min(std::max(zp, qmin), qmax);
       if (zpI)
         zpI[i] = zp;

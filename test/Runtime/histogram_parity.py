@@ -65,7 +65,7 @@ def main():
         hist, mn, mx = [], float("inf"), float("-inf")
         scale, offset = float(rng.uniform(0.01, 20)), float(rng.normal() * 5)
         if rng.random() < 0.1:
-            offset = float(rng.choice([1e4, -3e5]))
+            offset = float(rng.choice([1e4, -3e5, 3e7, -1e9]))
         for b in range(int(rng.integers(1, 6))):
             kind = rng.choice(["normal", "uniform", "lognormal", "const"],
                               p=[0.5, 0.2, 0.15, 0.15])

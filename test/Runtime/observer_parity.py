@@ -43,7 +43,9 @@ def make_observer(rng):
             kwargs["quant_min"], kwargs["quant_max"] = rng.choice([(-127, 127), (-64, 63), (-100, 100)])
         else:
             kwargs["quant_min"], kwargs["quant_max"] = rng.choice([(0, 127), (0, 200), (0, 15)])
-    kwargs["eps"] = rng.choice([torch.finfo(torch.float32).eps, 2.0 ** -12, 1e-3])
+    # Denormal eps values survive float32 and let scale / zero point reach
+    # the extremes (a zero point past int32: PyTorch's x86 conversion).
+    kwargs["eps"] = rng.choice([torch.finfo(torch.float32).eps, 2.0 ** -12, 1e-3, 1e-45, 1e-40])
     if kind in ("ma", "mapc"):
         kwargs["averaging_constant"] = rng.choice([0.01, 0.1, 0.5, 1.0])
     ch_axis = None
@@ -57,7 +59,8 @@ def make_observer(rng):
 
 
 def make_batch(rng, shape):
-    style = rng.choice(["normal", "positive", "negative", "constant", "tiny", "wide"])
+    style = rng.choice(["normal", "positive", "negative", "constant", "tiny", "wide",
+                        "huge", "denormal", "zero"])
     t = torch.randn(*shape)
     if style == "positive":
         t = t.abs() + 0.5
@@ -69,6 +72,12 @@ def make_batch(rng, shape):
         t = t * 1e-6
     elif style == "wide":
         t = t * 1e3
+    elif style == "huge":  # max - min can overflow float32
+        t = t * rng.choice([1e30, 5e37])
+    elif style == "denormal":
+        t = t * 1e-42
+    elif style == "zero":
+        t = torch.zeros(shape) * rng.choice([1.0, -1.0])
     if len(shape) >= 2 and rng.random() < 0.4:
         # A non-contiguous view of the same values.
         t = t.transpose(0, 1).contiguous().transpose(0, 1)

@@ -479,30 +479,40 @@ void emitHistogramUpdate(OpBuilder &b, Location loc, Value input,
   Value lo = memref::LoadOp::create(tb, loc, range, ValueRange{zero});
   Value hi = memref::LoadOp::create(tb, loc, range,
                                     ValueRange{indexConst(tb, loc, 1)});
-  // pos = int((x - lo) * bins / (hi - lo)) in float32; x == hi -> last bin;
-  // outside [lo, hi] or NaN -> the discarded slot `bins`.
+  // pos = int((x - lo) * bins / (hi - lo)) in float32 (torch.histc), clamped
+  // to [0, bins - 1] before the conversion, whatever the data: x == hi goes
+  // to the last bin; a product that overflows to +inf is recomputed as
+  // (x - lo) / (hi - lo) * bins (torch 1.13's form); NaN (0 / 0 on a range
+  // that float32 cannot widen, inf / inf) goes to bin 0, where PyTorch's
+  // NaN -> int64 conversion puts it on x86 (docs/Calibration.md). Outside
+  // [lo, hi] or NaN input -> the discarded slot `bins`.
   Value width = arith::SubFOp::create(tb, loc, hi, lo);
   Value binsF = f32Const(tb, loc, static_cast<float>(state.bins));
+  Value lastF = f32Const(tb, loc, static_cast<float>(state.bins - 1));
+  Value zeroF = f32Const(tb, loc, 0.0f), infF = f32Const(tb, loc, kInf);
   Value binsI = intConst(tb, loc, i32, state.bins);
-  Value lastI = intConst(tb, loc, i32, state.bins - 1);
   Value one = intConst(tb, loc, i32, 1);
   auto position = [&](OpBuilder &nb, Value v, Value loV, Value hiV, Value wV,
-                      Value bF, Value bI, Value lI) -> Value {
+                      Value bF, Value bI, Value lF, Value zF,
+                      Value iF) -> Value {
     Value inside = arith::AndIOp::create(
         nb, loc, arith::CmpFOp::create(nb, loc, arith::CmpFPredicate::OGE, v, loV),
         arith::CmpFOp::create(nb, loc, arith::CmpFPredicate::OLE, v, hiV));
+    Value offset = arith::SubFOp::create(nb, loc, v, loV);
     Value t = arith::DivFOp::create(
-        nb, loc,
-        arith::MulFOp::create(nb, loc, arith::SubFOp::create(nb, loc, v, loV),
-                              bF),
-        wV);
+        nb, loc, arith::MulFOp::create(nb, loc, offset, bF), wV);
+    Value overflow =
+        arith::CmpFOp::create(nb, loc, arith::CmpFPredicate::OEQ, t, iF);
+    Value t13 = arith::MulFOp::create(
+        nb, loc, arith::DivFOp::create(nb, loc, offset, wV), bF);
+    t = arith::SelectOp::create(nb, loc, overflow, t13, t);
+    // maxnumf: NaN -> 0; then the last bin at most.
+    t = arith::MinNumFOp::create(nb, loc,
+                                 arith::MaxNumFOp::create(nb, loc, t, zF), lF);
     Type it = isa<VectorType>(v.getType())
                   ? Type(cast<VectorType>(v.getType()).clone(i32))
                   : i32;
     Value pos = arith::FPToSIOp::create(nb, loc, it, t);
-    Value atEnd =
-        arith::CmpIOp::create(nb, loc, arith::CmpIPredicate::eq, pos, bI);
-    pos = arith::SelectOp::create(nb, loc, atEnd, lI, pos);
     return arith::SelectOp::create(nb, loc, inside, pos, bI);
   };
   auto increment = [&](OpBuilder &nb, Value pos, int64_t copy) {
@@ -518,11 +528,13 @@ void emitHistogramUpdate(OpBuilder &b, Location loc, Value input,
       tb, loc, n, arith::RemUIOp::create(tb, loc, n, indexConst(tb, loc, kLanes)));
   Value loV = splat(tb, loc, vecF, lo), hiV = splat(tb, loc, vecF, hi);
   Value wV = splat(tb, loc, vecF, width), bFV = splat(tb, loc, vecF, binsF);
-  Value bIV = splat(tb, loc, vecI, binsI), lIV = splat(tb, loc, vecI, lastI);
+  Value bIV = splat(tb, loc, vecI, binsI), lFV = splat(tb, loc, vecF, lastF);
+  Value zFV = splat(tb, loc, vecF, zeroF), iFV = splat(tb, loc, vecF, infF);
   emitFor(tb, loc, zero, nMain, kLanes, {},
           [&](OpBuilder &nb, Value iv, ValueRange) {
             Value v = vector::LoadOp::create(nb, loc, vecF, flat, iv);
-            Value pos = position(nb, v, loV, hiV, wV, bFV, bIV, lIV);
+            Value pos =
+                position(nb, v, loV, hiV, wV, bFV, bIV, lFV, zFV, iFV);
             for (int64_t lane = 0; lane < kLanes; ++lane)
               increment(nb,
                         vector::ExtractOp::create(nb, loc, pos,
@@ -532,7 +544,9 @@ void emitHistogramUpdate(OpBuilder &b, Location loc, Value input,
           });
   emitFor(tb, loc, nMain, n, 1, {}, [&](OpBuilder &nb, Value iv, ValueRange) {
     Value v = memref::LoadOp::create(nb, loc, flat, ValueRange{iv});
-    increment(nb, position(nb, v, lo, hi, width, binsF, binsI, lastI), 0);
+    increment(nb,
+              position(nb, v, lo, hi, width, binsF, binsI, lastF, zeroF, infF),
+              0);
     return SmallVector<Value>{};
   });
   func::CallOp::create(tb, loc, mergeFn,

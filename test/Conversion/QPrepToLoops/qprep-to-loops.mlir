@@ -99,7 +99,9 @@ func.func @f(%x: memref<4x5xf32, strided<[10, 1]>>) {
 // Histogram: state globals (counts over 4 int32 sub-histograms of bins + 1
 // slots, the last one for values outside the range), finite min/max with
 // NaN/inf masked out, the runtime's range, histc positions computed as
-// vector<16xi32>, one increment per lane, then the runtime's merge.
+// vector<16xi32> (an overflowing product recomputed, NaN to 0, clamped to
+// [0, bins - 1] before the conversion), one increment per lane, then the
+// runtime's merge.
 // CHECK-DAG: memref.global "private" @h_hist : memref<100xf32> = dense<0.000000e+00>
 // CHECK-DAG: memref.global "private" @h_counts : memref<404xi32> = dense<0>
 // CHECK-DAG: memref.global "private" @h_range : memref<2xf32>
@@ -115,7 +117,11 @@ func.func @f(%x: memref<4x5xf32, strided<[10, 1]>>) {
 // CHECK: arith.subf
 // CHECK: arith.mulf
 // CHECK: arith.divf
-// CHECK: arith.fptosi {{.*}} : vector<16xf32> to vector<16xi32>
+// CHECK: arith.cmpf oeq
+// CHECK: arith.select
+// CHECK: %[[NN:.*]] = arith.maxnumf %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK: %[[CL:.*]] = arith.minnumf %[[NN]], %{{.*}} : vector<16xf32>
+// CHECK: arith.fptosi %[[CL]] : vector<16xf32> to vector<16xi32>
 // CHECK-COUNT-16: vector.extract
 // CHECK: call @qprep_rt_histogram_merge(
 // CHECK: func.func @qprep_qparams_h
