@@ -8,9 +8,9 @@
 
 #include "qprep/Runtime/QPrepRuntime.h"
 
-#include <cstdio>
+#include <algorithm>
+#include <cstring>
 #include <string>
-#include <cstdlib>
 #include <vector>
 
 namespace {
@@ -109,19 +109,39 @@ extern "C" int32_t _mlir_ciface_qprep_rt_histogram_qparams(
   return rc;
 }
 
+namespace {
+/// The pending run-time error of this thread (empty: none).
+thread_local std::string pendingError;
+} // namespace
+
 extern "C" void _mlir_ciface_qprep_rt_channel_mismatch(qprep_memref_i8 *nameM,
                                                        int64_t axis,
                                                        int64_t expected,
                                                        int64_t got) {
+  if (!pendingError.empty())
+    return; // the first error of a call is the one PyTorch would raise
   auto name = view(nameM);
   std::string s;
   for (int64_t i = 0; i < name.size; ++i)
     s += name[i];
-  std::fprintf(stderr,
-               "qprep: per-channel observer @%s expects %lld channels on "
-               "ch_axis %lld, got a value with %lld\n",
-               s.c_str(), static_cast<long long>(expected),
-               static_cast<long long>(axis), static_cast<long long>(got));
-  std::fflush(stderr);
-  std::abort();
+  pendingError = "per-channel observer @" + s + " expects " +
+                 std::to_string(expected) + " channels on ch_axis " +
+                 std::to_string(axis) + ", got a value with " +
+                 std::to_string(got);
+}
+
+extern "C" int32_t _mlir_ciface_qprep_rt_failed(void) {
+  return !pendingError.empty();
+}
+
+extern "C" int32_t qprep_take_error(char *buffer, int64_t size) {
+  if (pendingError.empty())
+    return 0;
+  if (buffer && size > 0) {
+    size_t n = std::min<size_t>(pendingError.size(), size - 1);
+    std::memcpy(buffer, pendingError.data(), n);
+    buffer[n] = '\0';
+  }
+  pendingError.clear();
+  return 1;
 }

@@ -149,12 +149,27 @@ typedef struct qprep_memref_i8 {
   int64_t offset, size, stride;
 } qprep_memref_i8;
 
+/* Run-time errors of generated code. A check that fails records its error
+ * in thread-local state (the first one of a call wins) instead of stopping
+ * the process; the generated code then skips that observer's update and
+ * every later one (it asks qprep_rt_failed before each), as PyTorch's raise
+ * would, and the caller takes the error after the call. */
+
 /* A per-channel observer met a value whose (dynamic) channel count differs
- * from its state's: prints which to stderr and aborts (PyTorch raises a shape
- * error there). `name` is the observer's name. */
+ * from its state's (PyTorch raises a shape error there). `name` is the
+ * observer's name. Records "per-channel observer @name expects ...". */
 void _mlir_ciface_qprep_rt_channel_mismatch(qprep_memref_i8 *name,
                                             int64_t ch_axis, int64_t expected,
                                             int64_t got);
+
+/* Nonzero once an error is pending on this thread. */
+int32_t _mlir_ciface_qprep_rt_failed(void);
+
+/* Takes the pending error of this thread, if any: returns 1 and copies its
+ * message (NUL-terminated, truncated to `size` bytes) into `buffer`, or
+ * returns 0. Either way no error is pending afterwards. `buffer` may be null
+ * (to clear a stale error). */
+int32_t qprep_take_error(char *buffer, int64_t size);
 
 /* qprep_calculate_qparams on state memrefs (one entry per channel). */
 int32_t _mlir_ciface_qprep_rt_qparams(qprep_memref_f32 *min_vals,

@@ -375,32 +375,36 @@ void emitCurrentMinMax(OpBuilder &b, Location loc, Value input,
 // Observe ops
 //===----------------------------------------------------------------------===//
 
+/// A per-channel call site whose channel count is dynamic: the state has
+/// `channels` entries, and a value with another count would index past it.
+/// PyTorch raises a shape error there; the runtime records the error (the
+/// caller takes it after the call) and the update is skipped (see the guard
+/// in runOnOperation).
+void emitChannelCheck(OpBuilder &b, Location loc, Value input,
+                      const ObserverState &state, func::FuncOp mismatchFn) {
+  Value dim = memref::DimOp::create(b, loc, input, *state.chAxis);
+  Value bad = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, dim,
+                                    indexConst(b, loc, state.channels));
+  auto ifBad = scf::IfOp::create(b, loc, bad, /*withElseRegion=*/false);
+  OpBuilder eb = ifBad.getThenBodyBuilder();
+  Type i64 = eb.getI64Type();
+  func::CallOp::create(
+      eb, loc, mismatchFn,
+      ValueRange{memref::CastOp::create(
+                     eb, loc,
+                     MemRefType::get({ShapedType::kDynamic}, eb.getI8Type()),
+                     getGlobal(eb, loc, state.nameG)),
+                 intConst(eb, loc, i64, *state.chAxis),
+                 intConst(eb, loc, i64, state.channels),
+                 arith::IndexCastOp::create(eb, loc, i64, dim)});
+}
+
 /// min/max family: reduce, then fold into the state.
 void emitMinMaxUpdate(OpBuilder &b, Location loc, Value input,
-                      const ObserverState &state, func::FuncOp mismatchFn) {
+                      const ObserverState &state) {
   Type f32 = b.getF32Type();
   auto stateType = MemRefType::get({state.channels}, f32);
   Value posInf = f32Const(b, loc, kInf), negInf = f32Const(b, loc, -kInf);
-  auto inputType = cast<MemRefType>(input.getType());
-  if (state.chAxis && inputType.isDynamicDim(*state.chAxis)) {
-    // The state has `channels` entries: a value with another count would
-    // index past it. PyTorch raises a shape error there; so does the runtime.
-    Value dim = memref::DimOp::create(b, loc, input, *state.chAxis);
-    Value bad = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, dim,
-                                      indexConst(b, loc, state.channels));
-    auto ifBad = scf::IfOp::create(b, loc, bad, /*withElseRegion=*/false);
-    OpBuilder eb = ifBad.getThenBodyBuilder();
-    Type i64 = eb.getI64Type();
-    func::CallOp::create(
-        eb, loc, mismatchFn,
-        ValueRange{memref::CastOp::create(
-                       eb, loc,
-                       MemRefType::get({ShapedType::kDynamic}, eb.getI8Type()),
-                       getGlobal(eb, loc, state.nameG)),
-                   intConst(eb, loc, i64, *state.chAxis),
-                   intConst(eb, loc, i64, state.channels),
-                   arith::IndexCastOp::create(eb, loc, i64, dim)});
-  }
   Value curMin = scopedAlloca(b, loc, stateType);
   Value curMax = scopedAlloca(b, loc, stateType);
   emitFill(b, loc, curMin, posInf);
@@ -1067,14 +1071,32 @@ void ConvertQPrepToLoopsPass::runOnOperation() {
         /*constant=*/true, /*alignment=*/nullptr);
     symbolTable.insert(s.nameG);
   }
+  // A module with run-time checks: once one fails in a call, that update
+  // and every later one in the call are skipped (PyTorch raises at the
+  // failing observer, so later ones never run), and the caller takes the
+  // error from the runtime (qprep_take_error) after the call.
+  func::FuncOp failedFn;
+  if (mismatchFn)
+    failedFn = runtimeDecl("qprep_rt_failed", b.getFunctionType({}, {i32}));
   for (auto &[op, opUses] : uses) {
     ObserverState &s = states[cast<ObserverOp>(op).getSymName()];
     for (Operation *u : opUses) {
       OpBuilder ub(u);
       Location uloc = u->getLoc();
       Value input = u->getOperand(0);
+      if (failedFn) {
+        if (s.chAxis &&
+            cast<MemRefType>(input.getType()).isDynamicDim(*s.chAxis))
+          emitChannelCheck(ub, uloc, input, s, mismatchFn);
+        Value failed = func::CallOp::create(ub, uloc, failedFn, ValueRange{})
+                           .getResult(0);
+        Value ok = arith::CmpIOp::create(ub, uloc, arith::CmpIPredicate::eq,
+                                         failed, intConst(ub, uloc, i32, 0));
+        ub = scf::IfOp::create(ub, uloc, ok, /*withElseRegion=*/false)
+                 .getThenBodyBuilder();
+      }
       if (s.kind == StateKind::MinMax)
-        emitMinMaxUpdate(ub, uloc, input, s, mismatchFn);
+        emitMinMaxUpdate(ub, uloc, input, s);
       if (s.kind == StateKind::Histogram)
         emitHistogramUpdate(ub, uloc, input, s, rangeFn, mergeFn);
       if (isa<FakeQuantizeOp>(u))
