@@ -193,7 +193,8 @@ py::tuple histogramQParams(std::vector<float> hist, float minVal, float maxVal,
 }
 
 /// Float32 arrays checked against the model's input shapes; C-contiguous
-/// arrays are used in place, others are copied (and held here).
+/// arrays (read-only ones too) are used in place, others are copied (and
+/// held here).
 struct Inputs {
   std::vector<py::array_t<float, py::array::c_style | py::array::forcecast>>
       held;
@@ -223,7 +224,10 @@ struct Inputs {
         throw QPrepError("input " + std::to_string(i) + " has shape (" + got +
                          "), the model takes (" + want + ")");
       }
-      pointers.push_back(c.mutable_data());
+      // Read-only arrays (np.load(mmap_mode="r"), broadcast views) are read
+      // in place: the JIT'd model never writes its inputs (the Calibrator
+      // marks them bufferization.writable = false).
+      pointers.push_back(const_cast<float *>(c.data()));
     }
   }
 };

@@ -17,11 +17,13 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 using namespace mlir;
 using namespace mlir::qprep;
@@ -99,6 +101,17 @@ ObserverResult describe(ObserverOp obs) {
   return info;
 }
 
+/// The bytes of a row-major f32 buffer of `shape`, or nothing when that does
+/// not fit in int64 (the descriptors and generated index arithmetic are
+/// int64).
+std::optional<int64_t> bufferBytes(ArrayRef<int64_t> shape) {
+  int64_t bytes = sizeof(float);
+  for (int64_t d : shape)
+    if (llvm::MulOverflow(bytes, d, bytes))
+      return std::nullopt;
+  return bytes;
+}
+
 bool isAnnotated(ModuleOp module) {
   bool annotated = false;
   module->walk([&](Operation *op) {
@@ -140,11 +153,16 @@ Calibrator::create(OwningOpRef<ModuleOp> module, StringRef entry) {
       return error("argument " + Twine(i) + " of @" + entry + " has type " +
                    typeString(type) +
                    "; calibration feeds static-shape tensor<...xf32> arguments");
+    if (!bufferBytes(t.getShape()))
+      return error("argument " + Twine(i) + " of @" + entry + " has type " +
+                   typeString(type) +
+                   ": its size in bytes does not fit in 64 bits");
     cal->shapes.emplace_back(t.getShape().begin(), t.getShape().end());
   }
   for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
     auto t = dyn_cast<RankedTensorType>(type);
-    if (!t || !t.getElementType().isF32() || !t.hasStaticShape()) {
+    if (!t || !t.getElementType().isF32() || !t.hasStaticShape() ||
+        !bufferBytes(t.getShape())) {
       cal->resultShapes.clear();
       cal->resultsError = ("result " + Twine(i) + " of @" + entry +
                            " has type " + typeString(type) +
@@ -165,6 +183,13 @@ Calibrator::create(OwningOpRef<ModuleOp> module, StringRef entry) {
   }
 
   cal->prepared = module->clone();
+
+  // The caller's input buffers are read-only to the model: a fake_quantize
+  // (or any in-place op) on an argument works on a copy, and read-only
+  // arrays can be passed without one.
+  for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+    func.setArgAttr(i, "bufferization.writable",
+                    BoolAttr::get(ctx, false));
 
   // A wrapper without results, so that any entry signature can be called.
   {

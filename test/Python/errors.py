@@ -27,3 +27,29 @@ except qprep.Error as e:
     print("again:", e)
 cal.reset()
 print("after reset", [r["status"] for r in cal.results()])
+
+# The model never writes the caller's arrays (a fake_quantize on an argument
+# works on a copy), so read-only arrays are read in place.
+fq = """
+qprep.observer @o = #qprep.qspec<ui8>
+func.func @forward(%a: tensor<4xf32>) {
+  %0 = qprep.fake_quantize %a, @o : tensor<4xf32>
+  return
+}
+"""
+cal = qprep.Calibrator(fq)
+a = np.array([0.1234, 1.1, 2.7, -0.3], np.float32)
+before = a.copy()
+cal.run(a)
+print("input unchanged", np.array_equal(a, before))
+np.save(f"{sys.argv[2]}.npy", before)
+ro = np.load(f"{sys.argv[2]}.npy", mmap_mode="r")
+cal.run(ro)
+cal.run(np.broadcast_to(np.float32(5.0), (4,)))
+r = cal.results()[0]
+print("read-only arrays", ro.flags.writeable, r["min"], r["max"])
+
+try:
+    qprep.Calibrator(open(f"{inputs}/huge_shape.mlir").read())
+except qprep.Error as e:
+    print("huge:", e)
