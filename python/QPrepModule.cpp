@@ -342,6 +342,28 @@ public:
     return out;
   }
 
+  /// calibrated_module() through qprep-convert; the diagnostics of
+  /// observers that cannot be converted become the error.
+  std::string quantizedModule(bool foldQuantize) {
+    MLIRContext &ctx = getContext(false);
+    std::string diagnostics;
+    llvm::raw_string_ostream diagOs(diagnostics);
+    ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &diag) {
+      diagOs << diag.getLocation() << ": " << diag << "\n";
+      for (Diagnostic &note : diag.getNotes())
+        diagOs << note.getLocation() << ": note: " << note << "\n";
+      return success();
+    });
+    auto m = impl->quantizedModule(foldQuantize);
+    if (!m)
+      throw QPrepError(llvm::toString(m.takeError()) +
+                       (diagnostics.empty() ? "" : ":\n" + diagnostics));
+    std::string out;
+    llvm::raw_string_ostream os(out);
+    (*m)->print(os);
+    return out;
+  }
+
 private:
   std::unique_ptr<qprep::Calibrator> impl;
 };
@@ -380,6 +402,12 @@ PYBIND11_MODULE(_qprep, m) {
       .def("reset", &PyCalibrator::reset, "All observers back to empty.")
       .def("results", &PyCalibrator::results,
            "Each observer's statistics, scale and zero point, as dicts.")
+      .def("quantized_module", &PyCalibrator::quantizedModule,
+           py::arg("fold_quantize") = true,
+           "calibrated_module() converted by qprep-convert (PyTorch's "
+           "convert_pt2e): quant.qcast/quant.dcast with !quant.uniform types, "
+           "observed constants quantized unless fold_quantize=False. A "
+           "Calibrator built on it runs the quantized model.")
       .def("calibrated_module", &PyCalibrator::calibratedModule,
            "The prepared module as MLIR text, observers carrying min_val, "
            "max_val, scale and zero_point.");

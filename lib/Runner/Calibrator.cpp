@@ -1,6 +1,7 @@
 //===- Calibrator.cpp - prepare, lower, JIT and calibrate a model ---------===//
 
 #include "qprep/Runner/Calibrator.h"
+#include "qprep/Conversion/Passes.h"
 #include "qprep/Dialect/QPrep/IR/QPrepOps.h"
 #include "qprep/Dialect/QPrep/Transforms/Pipelines.h"
 #include "qprep/Runtime/QPrepRuntime.h"
@@ -237,6 +238,9 @@ Calibrator::create(OwningOpRef<ModuleOp> module, StringRef entry) {
   // Lower in two steps: up to the observer loops (whose generated functions
   // tell the channel counts), then to LLVM.
   PassManager lower(ctx, ModuleOp::getOperationName());
+  // quant.qcast / quant.dcast (a converted model) first: the TOSA pipeline
+  // canonicalizes, and upstream folds dcast(qcast(x)) to x.
+  lower.addPass(createLowerQuantPass());
   TosaToLinalgOptions tosaOptions;
   tosa::addTosaToLinalgPasses(lower, tosaOptions);
   if (failed(parsePassPipeline(
@@ -422,4 +426,23 @@ llvm::Expected<OwningOpRef<ModuleOp>> Calibrator::calibratedModule() {
   if (failed(verify(*out)))
     return error("the calibrated module does not verify");
   return out;
+}
+
+llvm::Expected<OwningOpRef<ModuleOp>>
+Calibrator::quantizedModule(bool foldQuantize) {
+  auto calibrated = calibratedModule();
+  if (!calibrated)
+    return calibrated.takeError();
+  PassManager pm((*calibrated)->getContext(), ModuleOp::getOperationName());
+  // Weights reach their observers through TOSA ops on constants (a
+  // transposed linear weight): fold those first, so that qprep-convert
+  // quantizes the weight at compile time, as PyTorch's constant_fold does.
+  if (failed(parsePassPipeline("func.func(tosa-layerwise-constant-fold)", pm)))
+    return error("bad pipeline (are the upstream passes registered?)");
+  ConvertQPrepToQuantPassOptions options;
+  options.foldQuantize = foldQuantize;
+  pm.addPass(createConvertQPrepToQuantPass(options));
+  if (failed(pm.run(**calibrated)))
+    return error("qprep-convert failed");
+  return std::move(*calibrated);
 }

@@ -1,6 +1,7 @@
 //===- qprep-run.cpp - prepare, lower, JIT and calibrate a model ----------===//
 //
 // qprep-run model.mlir [-e forward] [--batches N] [--seed S] [--json out.json]
+//           [--emit-calibrated out.mlir] [--emit-quantized out.mlir]
 //
 // Parses a model in upstream dialects on tensors (tosa, linalg, arith, tensor)
 // or memrefs, runs qprep-prepare if it is only annotated, lowers everything
@@ -55,6 +56,17 @@ static cl::opt<std::string> calibratedFile(
     cl::desc("Write the prepared module with calibrated observers (min_val, "
              "max_val, scale, zero_point) to this file ('-' for stdout)"),
     cl::init(""));
+static cl::opt<std::string> quantizedFile(
+    "emit-quantized",
+    cl::desc("Write the calibrated module converted by qprep-convert "
+             "(quant.qcast/quant.dcast, constants quantized) to this file "
+             "('-' for stdout)"),
+    cl::init(""));
+static cl::opt<bool> foldQuantize(
+    "fold-quantize",
+    cl::desc("With --emit-quantized: quantize observed constants at compile "
+             "time (default; =false keeps q/dq on the float constants)"),
+    cl::init(true));
 static cl::opt<unsigned>
     repeat("repeat",
            cl::desc("Call the model N times per batch (for benchmarks: "
@@ -359,6 +371,17 @@ int main(int argc, char **argv) {
     if (ec)
       fail("cannot write " + calibratedFile + ": " + ec.message());
     (*calibrated)->print(os);
+    os << "\n";
+  }
+  if (!quantizedFile.empty()) {
+    auto quantized = cal.quantizedModule(foldQuantize);
+    if (!quantized)
+      fail(llvm::toString(quantized.takeError()));
+    std::error_code ec;
+    llvm::raw_fd_ostream os(quantizedFile, ec);
+    if (ec)
+      fail("cannot write " + quantizedFile + ": " + ec.message());
+    (*quantized)->print(os);
     os << "\n";
   }
   return 0;

@@ -8,10 +8,14 @@
 
 namespace mlir {
 namespace arith { class ArithDialect; }
+namespace cf { class ControlFlowDialect; }
 namespace func { class FuncDialect; }
+namespace linalg { class LinalgDialect; }
 namespace memref { class MemRefDialect; }
 namespace scf { class SCFDialect; }
 namespace math { class MathDialect; }
+namespace quant { class QuantDialect; }
+namespace tensor { class TensorDialect; }
 namespace vector { class VectorDialect; }
 
 namespace qprep {

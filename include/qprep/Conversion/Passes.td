@@ -51,4 +51,133 @@ def ConvertQPrepToLoopsPass : Pass<"convert-qprep-to-loops", "::mlir::ModuleOp">
   ];
 }
 
+def ConvertQPrepToQuantPass : Pass<"qprep-convert", "::mlir::ModuleOp"> {
+  let summary = "Calibrated observers to quant.qcast / quant.dcast (PyTorch's convert_pt2e)";
+  let description = [{
+    PyTorch's `convert_pt2e`: every `qprep.observe` and `qprep.fake_quantize`
+    of a calibrated observer (`qprep-run --emit-calibrated`,
+    `Calibrator.calibrated_module()`) becomes a `quant.qcast` to the
+    observer's `!quant.uniform` type and a `quant.dcast` back, in its place
+    (one pair per observer call). The type comes from the observer's spec
+    and its `scale` / `zero_point` attributes:
+
+    * per tensor: `!quant.uniform<i8<qmin:qmax>:f32, scale:zero_point>`
+      (the range printed only when it is narrower than the storage type);
+    * per channel: `!quant.uniform<i8:f32:axis, {s0:z0, s1:z1, ...}>`;
+    * storage `i8`, `ui8` (`u8`), `i16`, `ui16` (`u16`), `i32` (derived
+      biases); fixed qparams as given; float8 storage and
+      `per_channel_affine_float_qparams` (float zero points) have no
+      `!quant.uniform` form in MLIR 22 and are errors.
+
+    With `fold-quantize` (the default, as `convert_pt2e(fold_quantize=True)`)
+    an observed constant (`arith.constant`, `tosa.const`, any constant-like
+    op with dense float elements) is quantized at compile time, with the
+    arithmetic of `qprep-lower-quant`: `arith.constant dense<...> :
+    tensor<...xi8>`, `quant.scast` to the quantized type, `quant.dcast`.
+
+    Dynamic specs (`is_dynamic`; i8 / ui8, per tensor affine or symmetric)
+    become PyTorch's `choose_qparams.tensor` at run time: a min/max
+    reduction, the scale and zero point computed in float32 as
+    `determine_qparams` does, and quantize / dequantize `linalg.generic`s
+    through an integer tensor (no `!quant.uniform`: the quant dialect has no
+    run-time qparams). Placeholder observers of dtype `f16` become a cast to
+    f16 and back; of `f32` / `bf16` they are dropped (PyTorch removes
+    observers it cannot convert).
+
+    Errors name the observer and list its call sites: no qparams because it
+    never saw data, because its statistics are NaN or infinite, because it is
+    a placeholder with an integer dtype, or because a derived observer's
+    sources have none; memref operands (run it before bufferization); specs
+    the quant dialect cannot express. The `qprep.observer` ops are removed.
+
+    Do not canonicalize the result before lowering it: upstream folds
+    `quant.dcast(quant.qcast(x))` to `x`. `qprep-lower-quant` lowers it with
+    PyTorch's numerics.
+
+    Before:
+    ```mlir
+    qprep.observer @obs0 = #qprep.qspec<i8> {min_val = array<f32: -1.0>, max_val = array<f32: 2.0>,
+        scale = array<f32: 0.0117647061>, zero_point = array<i64: -43>}
+    %1 = qprep.observe %0, @obs0 : tensor<4xf32>
+    ```
+    After:
+    ```mlir
+    %q = quant.qcast %0 : tensor<4xf32> to tensor<4x!quant.uniform<i8:f32, 0.011764706112444401:-43>>
+    %1 = quant.dcast %q : tensor<4x!quant.uniform<i8:f32, 0.011764706112444401:-43>> to tensor<4xf32>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::quant::QuantDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+  let options = [
+    Option<"foldQuantize", "fold-quantize", "bool", /*default=*/"true",
+           "Quantize observed constants at compile time (convert_pt2e's "
+           "fold_quantize); false keeps q/dq on the float constant">,
+  ];
+  let statistics = [
+    Statistic<"numPairs", "num-qdq", "quant.qcast/quant.dcast pairs inserted">,
+    Statistic<"numFolded", "num-folded", "constants quantized at compile time">,
+    Statistic<"numDynamic", "num-dynamic", "run-time choose_qparams inserted">,
+    Statistic<"numDropped", "num-dropped", "float placeholder observer calls removed">,
+  ];
+}
+
+def LowerQuantPass : Pass<"qprep-lower-quant"> {
+  let summary = "Lower quant.qcast / quant.dcast with PyTorch's numerics";
+  let description = [{
+    Lowers upstream `quant.qcast` and `quant.dcast` on scalars and ranked
+    tensors (per-tensor and per-axis `!quant.uniform`, integer storage of up
+    to 32 bits, expressed type f32, f16 or bf16) to one `linalg.generic` per
+    cast, computing what PyTorch computes, bit for bit:
+
+    ```
+    quantize:   q = clamp(round_half_even(x * inv_scale) + zero_point, qmin, qmax)
+    dequantize: x = float32(q - zero_point) * scale
+    ```
+
+    in float32, with `inv_scale = float32(1 / scale)`; the clamp is done in
+    float, NaN becomes qmin, and +-inf and finite values outside the range
+    saturate (upstream `--lower-quant-ops` truncates toward zero with
+    `arith.fptosi` and does not clamp full-range types). Per-axis casts read
+    their channel's qparams from constant tables; a dynamic channel
+    dimension is checked at run time (`cf.assert`). The integer storage
+    tensor is linked to the quantized type with `quant.scast`; round trips
+    are removed, so a module whose function boundaries are float has no
+    quant ops left. Casts it cannot lower are errors.
+
+    Run it before any canonicalization (upstream folds
+    `quant.dcast(quant.qcast(x))` to `x`). Other pipelines can use the
+    patterns through `populateQPrepLowerQuantPatterns`
+    (`qprep/Conversion/LowerQuant/LowerQuant.h`).
+
+    Before:
+    ```mlir
+    %q = quant.qcast %x : tensor<4xf32> to tensor<4x!quant.uniform<i8:f32, 0.5:3>>
+    ```
+    After:
+    ```mlir
+    %e = tensor.empty() : tensor<4xi8>
+    %i = linalg.generic {...} ins(%x : tensor<4xf32>) outs(%e : tensor<4xi8>) {
+    ^bb0(%in: f32, %out: i8):
+      %m = arith.mulf %in, %cst_2 : f32          // 1 / scale
+      %r = math.roundeven %m : f32
+      %v = arith.addf %r, %cst_3 : f32           // zero point
+      %lo = arith.maxnumf %v, %cst_m128 : f32
+      %hi = arith.minnumf %lo, %cst_127 : f32
+      %w = arith.fptosi %hi : f32 to i64
+      %t = arith.trunci %w : i64 to i8
+      linalg.yield %t : i8
+    } -> tensor<4xi8>
+    %q = quant.scast %i : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.5:3>>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::cf::ControlFlowDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
+    "::mlir::quant::QuantDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // QPREP_CONVERSION_PASSES_TD

@@ -94,6 +94,13 @@ public:
   /// input of a convert step.
   llvm::Expected<OwningOpRef<ModuleOp>> calibratedModule();
 
+  /// calibratedModule() through qprep-convert: every observer call becomes
+  /// quant.qcast + quant.dcast (observed constants quantized at compile time
+  /// unless !foldQuantize). Observers that cannot be converted are errors
+  /// (the diagnostics go to the context's handler). A Calibrator created on
+  /// the result runs the quantized model (qprep-lower-quant lowers it).
+  llvm::Expected<OwningOpRef<ModuleOp>> quantizedModule(bool foldQuantize = true);
+
 private:
   Calibrator() = default;
   llvm::Expected<double> invoke(llvm::StringRef wrapper,
