@@ -124,4 +124,88 @@ def InsertObserversPass : Pass<"qprep-insert-observers", "::mlir::ModuleOp"> {
   ];
 }
 
+def AnnotatePass : Pass<"qprep-annotate", "::mlir::ModuleOp"> {
+  let summary = "Annotate TOSA and linalg ops the way a PyTorch quantizer does";
+  let description = [{
+    Writes `qprep.inputs` / `qprep.outputs` annotations on the ops of every
+    function, following the rules of a PyTorch PT2E quantizer (`preset`), so
+    that `qprep-prepare` then inserts the observers that quantizer's
+    `prepare_pt2e` would:
+
+    * `xnnpack`: torchao's XNNPACKQuantizer (int8 activations with a
+      histogram observer, symmetric int8 weights per channel, conv/linear
+      fused with a following relu, add/mul (+relu), cat sharing its first
+      input's observer, and relu, hardtanh, max_pool2d, mean, views and
+      adaptive_avg_pool2d sharing their input's observer);
+    * `x86`: torchao's X86InductorQuantizer (uint8 activations observed on
+      the inputs of conv, linear and mul, int8 per-channel weights, pooling,
+      cat and flatten sharing their input's observer when their inputs come
+      from quantized patterns).
+
+    The pass sees the function as PyTorch's quantizer sees an fx graph: ops
+    that share a location name (`loc("layer1.0.conv1")`) are one node, the
+    last op producing its value; layout transposes (NCHW <-> NHWC) are not
+    nodes and an edge across them is annotated where the producer's value
+    enters the transpose. It recognizes TOSA (`tosa.conv2d`,
+    `tosa.depthwise_conv2d`, `tosa.matmul` with a constant right-hand side
+    as linear, `tosa.clamp`, `tosa.add`, `tosa.mul`, `tosa.concat`, pooling,
+    `tosa.reshape`, ...) and linalg named ops (convolutions, `linalg.matmul`,
+    `linalg.batch_matmul`, elementwise and pooling ops). Ops that already
+    carry annotations are left alone. See docs/Annotate.md for every rule,
+    the PyTorch source it follows, and the IR before and after.
+
+    Options: `weights=per-channel|per-tensor`, `activations=histogram|minmax`,
+    `mode=static|dynamic`, `qat`, `bias=none|derived`, `reduce-range` (x86),
+    `override=<selector>=<setting>[+<setting>...]` and `exclude=<selector>`,
+    where a selector is an op kind (`conv2d`, `linear`, `add`, ...) or
+    `name:<pattern>` (a location name; `layer1` selects `layer1` and
+    `layer1.*`; `*` and `?` are wildcards), and a setting is `none` (not
+    quantized), `per-channel`, `per-tensor`, `histogram`, `minmax`,
+    `static`, `dynamic`, `derived-bias` or `float-bias`.
+
+    Before (`qprep-annotate{preset=xnnpack}`):
+    ```mlir
+    %0 = tosa.conv2d %x, %w, %b, %zp, %zp {...} : ...
+    %1 = tosa.clamp %0 {min_val = 0.0 : f32, max_val = 3.40282347e+38 : f32} : ...
+    ```
+    After:
+    ```mlir
+    %0 = tosa.conv2d %x, %w, %b, %zp, %zp {..., qprep.inputs = [#act, #wt, #qprep.none]} : ...
+    %1 = tosa.clamp %0 {..., qprep.outputs = [#act]} : ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::qprep::QPrepDialect"];
+  let options = [
+    Option<"preset", "preset", "std::string", /*default=*/"\"\"",
+           "The quantizer whose rules to follow: xnnpack or x86">,
+    Option<"weights", "weights", "std::string", /*default=*/"\"per-channel\"",
+           "Weight granularity: per-channel or per-tensor">,
+    Option<"activations", "activations", "std::string",
+           /*default=*/"\"histogram\"",
+           "Activation observer of static post-training quantization: "
+           "histogram or minmax">,
+    Option<"mode", "mode", "std::string", /*default=*/"\"static\"",
+           "static or dynamic (activations quantized at run time)">,
+    Option<"qat", "qat", "bool", /*default=*/"false",
+           "Quantization-aware training: fake-quantize observers">,
+    Option<"bias", "bias", "std::string", /*default=*/"\"none\"",
+           "none (float bias, as the presets do) or derived (int32, scale = "
+           "input scale * weight scale)">,
+    Option<"reduceRange", "reduce-range", "bool", /*default=*/"false",
+           "x86: activations in [0, 127] (CPUs without VNNI)">,
+    ListOption<"overrides", "override", "std::string",
+               "<selector>=<setting>[+<setting>...]: a config for the ops a "
+               "selector picks (name selectors first, then kinds)">,
+    ListOption<"exclusions", "exclude", "std::string",
+               "<selector>: ops left unannotated">,
+    Option<"printGraph", "print-graph", "bool", /*default=*/"false",
+           "Emit a remark per node: its kind, arguments and users (the "
+           "graph the preset sees)">,
+  ];
+  let statistics = [
+    Statistic<"numNodes", "num-nodes", "Nodes (fx-like) seen">,
+    Statistic<"numAnnotated", "num-annotated", "Nodes annotated">,
+  ];
+}
+
 #endif // QPREP_DIALECT_QPREP_TRANSFORMS_PASSES_TD
