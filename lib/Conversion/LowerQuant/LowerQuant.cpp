@@ -50,11 +50,6 @@ Value f32Const(OpBuilder &b, Location loc, float v) {
 Value i64Const(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
 }
-
-/// True if `v` is exactly representable as a float32.
-bool exactInF32(int64_t v) {
-  return static_cast<int64_t>(static_cast<float>(v)) == v;
-}
 } // namespace
 
 Value mlir::qprep::buildQuantize(OpBuilder &b, Location loc, Value x,
@@ -67,16 +62,17 @@ Value mlir::qprep::buildQuantize(OpBuilder &b, Location loc, Value x,
                                   zeroPoint);
   // maxnumf/minnumf drop a NaN operand: NaN becomes quant_min, +-inf and
   // finite values outside the range saturate.
-  v = arith::MaxNumFOp::create(b, loc, v,
-                               f32Const(b, loc, static_cast<float>(quantMin)));
-  v = arith::MinNumFOp::create(b, loc, v,
-                               f32Const(b, loc, static_cast<float>(quantMax)));
+  // The bounds are float32(qmin), float32(qmax), as PyTorch clamps a float32
+  // tensor.
+  float lo = static_cast<float>(quantMin), hi = static_cast<float>(quantMax);
+  v = arith::MaxNumFOp::create(b, loc, v, f32Const(b, loc, lo));
+  v = arith::MinNumFOp::create(b, loc, v, f32Const(b, loc, hi));
   Value q = arith::FPToSIOp::create(b, loc, i64, v);
-  // A bound that float32 cannot hold (32-bit storage) is rounded in the
-  // float clamp; clamp again in integers.
-  if (!exactInF32(quantMin))
+  // A 32-bit bound may round beyond the range (2^31 - 1 -> 2^31, which
+  // PyTorch's .to(int32) cannot hold): clamp that again in integers.
+  if (static_cast<int64_t>(lo) < quantMin)
     q = arith::MaxSIOp::create(b, loc, q, i64Const(b, loc, quantMin));
-  if (!exactInF32(quantMax))
+  if (static_cast<int64_t>(hi) > quantMax)
     q = arith::MinSIOp::create(b, loc, q, i64Const(b, loc, quantMax));
   if (storageWidth < 64)
     q = arith::TruncIOp::create(b, loc, b.getIntegerType(storageWidth), q);

@@ -8,9 +8,9 @@
 //                         quant_min, quant_max)       (float32 arithmetic)
 //   dequantize: x = float32(q - zero_point) * scale
 //
-// with inv_scale = float32(1 / scale) and scale = float32(scale). NaN becomes
-// quant_min (as torch 1.13's x86 kernels give); +-inf and finite values
-// outside the range saturate. docs/Convert.md has the details and how this
+// with inv_scale = float32(1 / scale) and scale = float32(scale), the clamp
+// in float32 as PyTorch's. NaN becomes quant_min (as torch 1.13's x86 kernels
+// give); +-inf and finite values outside the range saturate. docs/Convert.md has the details and how this
 // differs from upstream --lower-quant-ops.
 //
 // The scalar builders are public so that other lowerings (a run-time
@@ -43,6 +43,9 @@ inline int64_t quantizeValue(float x, float invScale, float zeroPoint,
                              int64_t quantMin, int64_t quantMax) {
   float v = __builtin_roundevenf(x * invScale) + zeroPoint;
   // fmax/fmin drop a NaN operand: NaN becomes quant_min.
+  // The bounds are float32(quant_min / quant_max), as PyTorch's clamp on a
+  // float32 tensor; a 32-bit bound that rounds beyond the range (2^31 - 1 ->
+  // 2^31) is clamped again in integers.
   v = __builtin_fminf(__builtin_fmaxf(v, static_cast<float>(quantMin)),
                       static_cast<float>(quantMax));
   int64_t q = static_cast<int64_t>(v);
