@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CalibrationData.h"
 #include "qprep/InitAll.h"
 #include "qprep/Runner/Calibrator.h"
 
@@ -24,6 +25,7 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/FileSystem.h"
@@ -81,109 +83,10 @@ static cl::opt<std::string>
 
 namespace {
 [[noreturn]] void fail(const Twine &msg) {
+  llvm::outs().flush(); // what the table printed comes first
   llvm::errs() << "qprep-run: error: " << msg << "\n";
   std::exit(1);
 }
-
-/// One input of one batch: a row-major float32 buffer of the argument's
-/// shape (the Calibrator builds the memref descriptor).
-struct Buffer {
-  std::vector<float> data;
-  explicit Buffer(ArrayRef<int64_t> shape) {
-    int64_t numel = 1;
-    for (int64_t d : shape)
-      numel *= d;
-    data.resize(numel);
-  }
-};
-
-/// Reads a float32 .npy file into `d` (whose shape it must have), in row-major
-/// order; Fortran-order files are reordered while loading.
-void readNpy(const std::string &path, Buffer &d, ArrayRef<int64_t> shape) {
-  auto buf = llvm::MemoryBuffer::getFile(path);
-  if (!buf)
-    fail("cannot read " + path + ": " + buf.getError().message());
-  StringRef bytes = (*buf)->getBuffer();
-  if (bytes.size() < 10 || !bytes.starts_with("\x93NUMPY"))
-    fail(path + " is not a .npy file");
-  unsigned major = static_cast<unsigned char>(bytes[6]);
-  size_t headerLen, start;
-  if (major == 1) {
-    headerLen = static_cast<unsigned char>(bytes[8]) |
-                (static_cast<unsigned char>(bytes[9]) << 8);
-    start = 10;
-  } else {
-    if (bytes.size() < 12)
-      fail(path + " is not a .npy file");
-    headerLen = 0;
-    for (int i = 0; i < 4; ++i)
-      headerLen |= static_cast<size_t>(static_cast<unsigned char>(bytes[8 + i]))
-                   << (8 * i);
-    start = 12;
-  }
-  if (start + headerLen > bytes.size())
-    fail(path + ": truncated .npy header");
-  StringRef header = bytes.substr(start, headerLen);
-  auto field = [&](StringRef key) -> StringRef {
-    size_t at = header.find(key);
-    if (at == StringRef::npos)
-      fail(path + ": .npy header has no " + key);
-    return header.substr(at + key.size()).ltrim(" ':");
-  };
-  StringRef descr = field("'descr'");
-  if (!descr.starts_with("<f4") && !descr.starts_with("|f4"))
-    fail(path + ": dtype " + descr.take_until([](char c) { return c == '\''; }) +
-         ", expected float32 ('<f4')");
-  bool fortran = field("'fortran_order'").starts_with("True");
-  StringRef shapeText = field("'shape'");
-  shapeText = shapeText.drop_front().take_until([](char c) { return c == ')'; });
-  SmallVector<int64_t> fileShape;
-  SmallVector<StringRef> parts;
-  shapeText.split(parts, ',', -1, /*KeepEmpty=*/false);
-  for (StringRef part : parts) {
-    int64_t v;
-    if (part.trim().getAsInteger(10, v))
-      fail(path + ": bad shape in .npy header");
-    fileShape.push_back(v);
-  }
-  auto shapeStr = [](ArrayRef<int64_t> s) {
-    std::string out = "(";
-    for (auto [i, v] : llvm::enumerate(s))
-      out += (i ? ", " : "") + std::to_string(v);
-    return out + ")";
-  };
-  if (ArrayRef<int64_t>(fileShape) != shape)
-    fail(path + ": shape " + shapeStr(fileShape) + ", but the argument has " +
-         shapeStr(shape));
-  size_t bytesNeeded = d.data.size() * sizeof(float);
-  if (start + headerLen + bytesNeeded > bytes.size())
-    fail(path + ": truncated data");
-  const char *payload = bytes.data() + start + headerLen;
-  if (!fortran) {
-    std::memcpy(d.data.data(), payload, bytesNeeded);
-    return;
-  }
-  // The entry function takes identity-layout (row-major) buffers: reorder a
-  // column-major file into row-major while loading.
-  std::vector<float> colMajor(d.data.size());
-  std::memcpy(colMajor.data(), payload, bytesNeeded);
-  int64_t rank = shape.size();
-  std::vector<int64_t> idx(rank, 0);
-  for (size_t linear = 0; linear < d.data.size(); ++linear) {
-    int64_t offset = 0, stride = 1;
-    for (int64_t k = 0; k < rank; ++k) {
-      offset += idx[k] * stride;
-      stride *= shape[k];
-    }
-    d.data[linear] = colMajor[offset];
-    for (int64_t k = rank - 1; k >= 0; --k) {
-      if (++idx[k] < shape[k])
-        break;
-      idx[k] = 0;
-    }
-  }
-}
-
 
 /// 9 significant digits: enough to round-trip a float32.
 std::string fmt(double v) {
@@ -229,10 +132,36 @@ int main(int argc, char **argv) {
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
 
+  if (repeat == 0)
+    fail("--repeat 0 calls the model no time: nothing would be calibrated");
+  if (dataDir.empty() && numBatches == 0)
+    fail("--batches 0 feeds no data: nothing would be calibrated");
+  // The table goes to stdout unless stdout carries the JSON or a module;
+  // stdout holds one document.
+  const int toStdout = (jsonFile == "-") + (calibratedFile == "-") +
+                       (quantizedFile == "-");
+  if (toStdout > 1)
+    fail("only one of --json, --emit-calibrated and --emit-quantized can "
+         "write to stdout");
+  const bool stdoutTaken = toStdout == 1;
+  llvm::raw_ostream &table = stdoutTaken ? llvm::errs() : llvm::outs();
+
+  // The model: a regular file (a FIFO would hang) or stdin ("-").
+  if (inputFile != "-") {
+    llvm::sys::fs::file_status st;
+    if (std::error_code ec = llvm::sys::fs::status(inputFile, st))
+      fail("cannot read " + inputFile + ": " + ec.message());
+    if (st.type() != llvm::sys::fs::file_type::regular_file)
+      fail(inputFile + " is not a regular file");
+  }
+  auto modelText = llvm::MemoryBuffer::getFileOrSTDIN(inputFile);
+  if (!modelText)
+    fail("cannot read " + inputFile + ": " + modelText.getError().message());
   llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(*modelText), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &ctx);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(inputFile, sourceMgr,
-                                                           ParserConfig(&ctx));
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&ctx));
   if (!module)
     fail("could not parse " + inputFile);
   auto calOr = qprep::Calibrator::create(std::move(module), entry);
@@ -240,53 +169,54 @@ int main(int argc, char **argv) {
     fail(llvm::toString(calOr.takeError()) + " (" + inputFile + ")");
   qprep::Calibrator &cal = **calOr;
   const auto &shapes = cal.inputShapes();
+  {
+    auto described = cal.results();
+    if (described && described->empty())
+      fail("@" + entry + " has no observers: nothing to calibrate (is " +
+           inputFile + " annotated?)");
+  }
 
   std::mt19937 rng(seed);
   std::normal_distribution<float> normal(0.0f, 1.0f);
   unsigned batches = numBatches;
+  qprep_run::DataSet data;
   if (!dataDir.empty()) {
-    // As many batches as there are batch<B>_arg0.npy files, B = 0, 1, ...
-    batches = 0;
-    while (llvm::sys::fs::exists(dataDir + "/batch" + std::to_string(batches) +
-                                 "_arg0.npy"))
-      ++batches;
-    if (batches == 0)
-      fail("no calibration data in " + dataDir +
-           " (expected batch0_arg0.npy, batch0_arg1.npy, ...)");
-    // Every file must be there before anything runs.
-    for (unsigned batch = 0; batch < batches; ++batch)
-      for (size_t i = 0; i < shapes.size(); ++i) {
-        std::string path = dataDir + "/batch" + std::to_string(batch) +
-                           "_arg" + std::to_string(i) + ".npy";
-        if (!llvm::sys::fs::exists(path))
-          fail("cannot read " + path + ": No such file or directory (@" +
-               entry + " has " + Twine(shapes.size()) +
-               " arguments: one file per argument per batch)");
-      }
+    // Every file is checked (names, kind, header, dtype, shape, size) before
+    // anything runs.
+    auto scanned = qprep_run::scanDataDir(dataDir, entry, shapes);
+    if (!scanned)
+      fail(llvm::toString(scanned.takeError()));
+    data = std::move(*scanned);
+    batches = data.files.size();
+  }
+  if (llvm::Error err = qprep_run::checkMemory(shapes, entry))
+    fail(llvm::toString(std::move(err)));
+  std::vector<qprep_run::Buffer> inputs;
+  SmallVector<float *> pointers;
+  uint64_t bytesPerCall = 0;
+  for (auto [i, shape] : llvm::enumerate(shapes)) {
+    auto buffer = qprep_run::allocateBuffer(shape, "argument " + Twine(i));
+    if (!buffer)
+      fail(llvm::toString(buffer.takeError()));
+    bytesPerCall += buffer->size * sizeof(float);
+    pointers.push_back(buffer->data.get());
+    inputs.push_back(std::move(*buffer));
   }
   bool tty = llvm::errs().is_displayed();
   double bestSeconds = std::numeric_limits<double>::infinity();
   double totalSeconds = 0.0;
-  uint64_t calls = 0, bytesPerCall = 0;
+  uint64_t calls = 0;
   for (unsigned batch = 0; batch < batches; ++batch) {
-    SmallVector<Buffer> inputs;
-    SmallVector<float *> pointers;
-    bytesPerCall = 0;
     for (auto [i, shape] : llvm::enumerate(shapes)) {
-      inputs.emplace_back(shape);
-      Buffer &d = inputs.back();
+      qprep_run::Buffer &d = inputs[i];
       if (dataDir.empty()) {
-        for (float &v : d.data)
-          v = normal(rng);
-      } else {
-        readNpy(dataDir + "/batch" + std::to_string(batch) + "_arg" +
-                    std::to_string(i) + ".npy",
-                d, shape);
+        for (int64_t k = 0; k < d.size; ++k)
+          d.data[k] = normal(rng);
+      } else if (llvm::Error err = qprep_run::loadNpy(data.files[batch][i],
+                                                      shape, d.data.get())) {
+        fail(llvm::toString(std::move(err)));
       }
-      bytesPerCall += d.data.size() * sizeof(float);
     }
-    for (Buffer &d : inputs)
-      pointers.push_back(d.data.data());
     for (unsigned r = 0; r < repeat; ++r) {
       llvm::Expected<double> dt = cal.run(pointers);
       if (!dt)
@@ -310,7 +240,7 @@ int main(int argc, char **argv) {
   if (!resultsOr)
     fail(llvm::toString(resultsOr.takeError()));
   std::string json = "{\n  \"observers\": [";
-  llvm::outs() << llvm::format("%-8s %-20s %-36s %-36s %-36s %s\n", "observer",
+  table << llvm::format("%-8s %-20s %-36s %-36s %-36s %s\n", "observer",
                                "kind", "min", "max", "scale", "zero_point");
   for (auto [i, r] : llvm::enumerate(*resultsOr)) {
     size_t n = r.channels;
@@ -323,7 +253,7 @@ int main(int argc, char **argv) {
         : r.floatZeroPoint ? list(r.zeroPointF, f)
                            : list(r.zeroPoint,
                                   [](int64_t v) { return std::to_string(v); });
-    llvm::outs() << llvm::format(
+    table << llvm::format(
         "%-8s %-20s %-36s %-36s %-36s %s\n", r.name.c_str(), r.kind.c_str(),
         r.hasStats ? brief(minS, n).c_str() : "-",
         r.hasStats ? brief(maxS, n).c_str() : "-",
@@ -384,5 +314,22 @@ int main(int argc, char **argv) {
     (*quantized)->print(os);
     os << "\n";
   }
+  // Observers that keep statistics and saw nothing: a run that calibrated
+  // nothing fails (the results above say which observers there are).
+  std::vector<std::string> unseen;
+  size_t withStats = 0;
+  for (const qprep::ObserverResult &r : *resultsOr)
+    if (r.hasStats) {
+      ++withStats;
+      if (r.status == 1 /* QPREP_UNCALIBRATED */)
+        unseen.push_back("@" + r.name);
+    }
+  if (withStats && unseen.size() == withStats)
+    fail("no observer saw any data (the model never reached an observe op "
+         "with a non-empty value)");
+  if (!unseen.empty())
+    llvm::errs() << "qprep-run: warning: " << unseen.size()
+                 << " observer(s) saw no data: " << llvm::join(unseen, ", ")
+                 << "\n";
   return 0;
 }
