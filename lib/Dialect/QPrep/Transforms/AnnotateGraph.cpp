@@ -190,6 +190,22 @@ static std::optional<int64_t> mapAxisThroughReshape(ArrayRef<int64_t> in,
   return found;
 }
 
+/// A linalg.generic that only copies or broadcasts its one input (torch-mlir
+/// lowers a bias to one): all loops parallel, the body yields the input, the
+/// output map is the identity.
+static bool isBroadcastGeneric(linalg::GenericOp g) {
+  if (g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
+      g.getNumReductionLoops() != 0)
+    return false;
+  Block &body = g.getRegion().front();
+  auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
+  if (!yield || yield.getNumOperands() != 1 ||
+      yield.getOperand(0) != body.getArgument(0))
+    return false;
+  SmallVector<AffineMap> maps = g.getIndexingMapsArray();
+  return maps[1].isIdentity() && maps[0].isProjectedPermutation();
+}
+
 /// Operand 0 of the ops tracing passes through inside a node (the data
 /// operand), or null if `op` is not such an op.
 static Value getPassThroughSource(Operation *op) {
@@ -199,6 +215,11 @@ static Value getPassThroughSource(Operation *op) {
     return op->getOperand(0);
   if (auto t = dyn_cast<linalg::TransposeOp>(op))
     return t.getInput();
+  if (auto b = dyn_cast<linalg::BroadcastOp>(op))
+    return b.getInput();
+  if (auto g = dyn_cast<linalg::GenericOp>(op))
+    if (isBroadcastGeneric(g))
+      return g.getDpsInputOperand(0)->get();
   return {};
 }
 
@@ -216,6 +237,20 @@ static std::optional<int64_t> mapAxisBack(Operation *op, int64_t axis) {
     // Rank-preserving slices keep axes.
     if (getShape(op->getOperand(0)).size() == getShape(op->getResult(0)).size())
       return axis;
+    return std::nullopt;
+  }
+  if (auto b = dyn_cast<linalg::BroadcastOp>(op)) {
+    // `dimensions` are the result dims the broadcast adds.
+    ArrayRef<int64_t> added = b.getDimensions();
+    if (llvm::is_contained(added, axis))
+      return std::nullopt;
+    return axis - llvm::count_if(added, [&](int64_t d) { return d < axis; });
+  }
+  if (auto g = dyn_cast<linalg::GenericOp>(op)) {
+    AffineMap in = g.getIndexingMapsArray()[0];
+    for (unsigned i = 0; i < in.getNumResults(); ++i)
+      if (in.getResult(i) == getAffineDimExpr(axis, op->getContext()))
+        return (int64_t)i;
     return std::nullopt;
   }
   return std::nullopt;
@@ -267,6 +302,16 @@ struct ConvInfo {
   int64_t multiplierAxis;  // depthwise channel-multiplier axis, or -1
   int dims;                // spatial dims
 };
+
+/// The channel axis of a convolution's result (NHWC-like: last; NCHW-like:
+/// 1), where a destination-style conv's init carries the bias.
+static int64_t getResultChannelAxis(Operation *conv) {
+  StringRef name = conv->getName().getStringRef();
+  int64_t rank = getShape(conv->getResult(0)).size();
+  bool channelsFirst = name.contains("_ncw") || name.contains("_nchw") ||
+                       name.contains("_ncdhw");
+  return channelsFirst ? 1 : rank - 1;
+}
 } // namespace
 
 // TOSA weights are OHWI (conv2d), [KH, KW, C, M] (depthwise), [OC, KH, KW, IC]
@@ -696,6 +741,18 @@ bool GraphBuilder::classifyConv(Node &n) {
       n.biasArg = addArg(n, bias.producer);
       n.biasChAxis = bias.axis;
     }
+  } else if (auto dps = dyn_cast<DestinationStyleOpInterface>(conv)) {
+    // linalg: a bias broadcast into the init (torch-mlir's lowering), inside
+    // the node.
+    Value init = dps.getDpsInitOperand(0)->get();
+    if (inNode(n, init)) {
+      Traced bias = trace(n, init, getResultChannelAxis(conv));
+      if (bias.producer && bias.producer->kind == NodeKind::Constant &&
+          bias.axis && !isZeroSplat(bias.producer->value)) {
+        n.biasArg = addArg(n, bias.producer);
+        n.biasChAxis = bias.axis;
+      }
+    }
   }
   return true;
 }
@@ -759,11 +816,18 @@ bool GraphBuilder::classifyMatmul(Node &n) {
         if (shape.empty())
           continue;
         int64_t last = shape.size() - 1;
-        bool broadcastShape = llvm::all_of(
-            shape.drop_back(), [](int64_t d) { return d == 1; });
         Traced bias = trace(n, o->get(), last);
-        if (broadcastShape && bias.producer &&
-            bias.producer->kind == NodeKind::Constant) {
+        // A bias is constant along everything but the feature axis: the
+        // constant's only non-unit dim (if any) is the traced axis.
+        bool broadcastShape = false;
+        if (bias.producer && bias.producer->kind == NodeKind::Constant &&
+            bias.axis) {
+          ArrayRef<int64_t> cshape = getShape(bias.producer->value);
+          broadcastShape = true;
+          for (auto [i, d] : llvm::enumerate(cshape))
+            broadcastShape &= d == 1 || (int64_t)i == *bias.axis;
+        }
+        if (broadcastShape) {
           n.biasArg = addArg(n, bias.producer);
           n.biasChAxis = bias.axis;
         }
@@ -818,9 +882,9 @@ bool GraphBuilder::classifySingle(Node &n) {
     // relu as max(x, 0).
     for (int i = 0; i < 2; ++i) {
       Value other = data[1 - i]->get();
-      if (isZeroSplat(other) ||
-          (other.getDefiningOp<linalg::FillOp>() &&
-           isZeroSplat(other.getDefiningOp<linalg::FillOp>().value()))) {
+      auto fill = other.getDefiningOp<linalg::FillOp>();
+      if (matchPattern(other, m_AnyZeroFloat()) ||
+          (fill && matchPattern(fill.value(), m_AnyZeroFloat()))) {
         n.kind = NodeKind::Relu;
         n.clampMax = std::numeric_limits<double>::infinity();
         if (Node *p = trace(n, data[i]->get(), std::nullopt).producer)
