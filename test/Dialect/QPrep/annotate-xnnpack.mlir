@@ -391,3 +391,60 @@ func.func @pre_annotated(%x: tensor<1x8x8x3xf32>) -> tensor<1x8x8x4xf32> {
   %r = tosa.clamp %c {min_val = 0.0 : f32, max_val = 3.40282347e+38 : f32} : (tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32>
   return %r : tensor<1x8x8x4xf32>
 }
+
+// -----
+
+// TOSA as torch-mlir's TorchToTosa writes it: no names, NCHW <-> NHWC
+// transposes around every conv and pool, OIHW weights transposed in the IR,
+// relu on NCHW, linear's weight as transpose + reshape of the [out, in]
+// parameter. The transposes are not nodes (conv + relu still fuse; the
+// conv weight is observed as the OIHW constant on axis 0), the weight
+// preparation counts as a constant (so the matmul is a linear, weight axis
+// 2), the pool and the reshapes share.
+// CHECK-DAG: #[[ACT:qspec[0-9]*]] = #qprep.qspec<i8, quant_min = -128, quant_max = 127, qscheme = per_tensor_affine, observer = histogram(eps = 2.44140625E-4)>
+// CHECK-DAG: #[[W0:qspec[0-9]*]] = #qprep.qspec<i8, quant_min = -127, quant_max = 127, qscheme = per_channel_symmetric, ch_axis = 0, observer = per_channel_minmax(eps = 2.44140625E-4)>
+// CHECK-DAG: #[[W2:qspec[0-9]*]] = #qprep.qspec<i8, quant_min = -127, quant_max = 127, qscheme = per_channel_symmetric, ch_axis = 2, observer = per_channel_minmax(eps = 2.44140625E-4)>
+// CHECK-LABEL: func.func @torch_mlir_tosa
+// CHECK: tosa.transpose %{{.*}} {perms = array<i32: 0, 2, 3, 1>, qprep.inputs = [#[[W0]]]} : (tensor<4x3x1x1xf32>)
+// CHECK: tosa.transpose %arg0 {perms = array<i32: 0, 2, 3, 1>, qprep.inputs = [#[[ACT]]]}
+// CHECK: tosa.conv2d
+// CHECK-SAME: qprep.inputs = [unit, unit, #qprep.none]
+// CHECK: tosa.clamp
+// CHECK-SAME: qprep.id = "clamp", qprep.outputs = [#[[ACT]]]
+// CHECK: tosa.transpose %{{.*}} {perms = array<i32: 0, 2, 3, 1>, qprep.inputs = [#qprep.shared<result 0 of "clamp">]}
+// CHECK: tosa.max_pool2d
+// CHECK-SAME: qprep.outputs = [#qprep.shared<result 0 of "clamp">]
+// CHECK: tosa.transpose %{{.*}} {perms = array<i32: 0, 3, 1, 2>, qprep.inputs = [#qprep.shared<result 0 of "max_pool2d">]}
+// CHECK: tosa.reshape
+// CHECK-SAME: qprep.outputs = [#qprep.shared<result 0 of "max_pool2d">]
+// CHECK: tosa.transpose %{{.*}} {perms = array<i32: 1, 0>}
+// CHECK: tosa.reshape
+// CHECK-SAME: qprep.inputs = [#qprep.shared<result 0 of "reshape">]
+// CHECK: tosa.reshape
+// CHECK-NOT: qprep.
+// CHECK-SAME: -> tensor<1x16x2xf32>
+// CHECK: tosa.matmul
+// CHECK-SAME: qprep.inputs = [#[[ACT]], #[[W2]]], qprep.outputs = [#[[ACT]]]
+func.func @torch_mlir_tosa(%x: tensor<1x3x4x4xf32>) -> tensor<1x1x2xf32> {
+  %w = "tosa.const"() {values = dense<0.5> : tensor<4x3x1x1xf32>} : () -> tensor<4x3x1x1xf32>
+  %wt = tosa.transpose %w {perms = array<i32: 0, 2, 3, 1>} : (tensor<4x3x1x1xf32>) -> tensor<4x1x1x3xf32>
+  %b = "tosa.const"() {values = dense<0.1> : tensor<4xf32>} : () -> tensor<4xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %xt = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x3x4x4xf32>) -> tensor<1x4x4x3xf32>
+  %c = tosa.conv2d %xt, %wt, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x3xf32>, tensor<4x1x1x3xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x4xf32>
+  %ct = tosa.transpose %c {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %r = tosa.clamp %ct {min_val = 0.0 : f32, max_val = 3.40282347e+38 : f32} : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %rt = tosa.transpose %r {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %p = tosa.max_pool2d %rt {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x4xf32>) -> tensor<1x2x2x4xf32>
+  %pt = tosa.transpose %p {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x2x2x4xf32>) -> tensor<1x4x2x2xf32>
+  %s = tosa.const_shape {values = dense<[1, 16]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %f = tosa.reshape %pt, %s : (tensor<1x4x2x2xf32>, !tosa.shape<2>) -> tensor<1x16xf32>
+  %fw = "tosa.const"() {values = dense<0.25> : tensor<2x16xf32>} : () -> tensor<2x16xf32>
+  %fwt = tosa.transpose %fw {perms = array<i32: 1, 0>} : (tensor<2x16xf32>) -> tensor<16x2xf32>
+  %s3 = tosa.const_shape {values = dense<[1, 1, 16]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %f3 = tosa.reshape %f, %s3 : (tensor<1x16xf32>, !tosa.shape<3>) -> tensor<1x1x16xf32>
+  %sw = tosa.const_shape {values = dense<[1, 16, 2]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %fw3 = tosa.reshape %fwt, %sw : (tensor<16x2xf32>, !tosa.shape<3>) -> tensor<1x16x2xf32>
+  %m = tosa.matmul %f3, %fw3, %zp, %zp : (tensor<1x1x16xf32>, tensor<1x16x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x2xf32>
+  return %m : tensor<1x1x2xf32>
+}

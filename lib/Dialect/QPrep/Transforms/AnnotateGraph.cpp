@@ -11,6 +11,7 @@
 
 #include "AnnotateGraph.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -462,6 +463,121 @@ static bool isAdaptiveAvgPool(tosa::AvgPool2dOp pool) {
   return true;
 }
 
+/// An op that only makes a destination for a destination-style op
+/// (tensor.empty, a linalg.fill whose result is only used as an init).
+static bool isInitOnly(Operation *op) {
+  if (isa<tensor::EmptyOp>(op))
+    return true;
+  if (!isa<linalg::FillOp>(op))
+    return false;
+  for (OpOperand &use : op->getResult(0).getUses()) {
+    auto dps = dyn_cast<DestinationStyleOpInterface>(use.getOwner());
+    if (!dps || !dps.isDpsInit(&use))
+      return false;
+  }
+  return true;
+}
+
+/// A scalar float constant's value.
+static std::optional<double> getScalarConstant(Value v) {
+  FloatAttr attr;
+  if (matchPattern(v, m_Constant(&attr)))
+    return attr.getValueAsDouble();
+  return std::nullopt;
+}
+
+/// The elementwise op an all-parallel linalg.generic computes, from its
+/// body (torch-mlir lowers elementwise aten ops to these): add / sub / mul of
+/// its two inputs, or a clamp of its one input (max / min with constants,
+/// or compare + select), whose bounds go to `lo` / `hi`.
+static std::optional<NodeKind> classifyGenericBody(linalg::GenericOp g,
+                                                   double &lo, double &hi) {
+  if (g.getNumDpsInits() != 1 || g.getNumReductionLoops() != 0 ||
+      g.getNumDpsInputs() < 1 || g.getNumDpsInputs() > 2)
+    return std::nullopt;
+  SmallVector<AffineMap> maps = g.getIndexingMapsArray();
+  if (!maps.back().isIdentity() ||
+      !llvm::all_of(ArrayRef(maps).drop_back(),
+                    [](AffineMap m) { return m.isProjectedPermutation(); }))
+    return std::nullopt;
+  Block &body = g.getRegion().front();
+  auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
+  if (!yield || yield.getNumOperands() != 1)
+    return std::nullopt;
+  Value v = yield.getOperand(0);
+  Operation *def = v.getDefiningOp();
+  if (g.getNumDpsInputs() == 2) {
+    if (!def || def->getNumOperands() != 2)
+      return std::nullopt;
+    Value a = body.getArgument(0), b = body.getArgument(1);
+    bool direct = def->getOperand(0) == a && def->getOperand(1) == b;
+    bool swapped = def->getOperand(0) == b && def->getOperand(1) == a;
+    if (isa<arith::AddFOp>(def) && (direct || swapped))
+      return NodeKind::Add;
+    if (isa<arith::MulFOp>(def) && (direct || swapped))
+      return NodeKind::Mul;
+    if (isa<arith::SubFOp>(def) && direct)
+      return NodeKind::Sub;
+    return std::nullopt;
+  }
+  lo = -std::numeric_limits<double>::infinity();
+  hi = std::numeric_limits<double>::infinity();
+  Value in = body.getArgument(0);
+  bool any = false;
+  while (v != in) {
+    def = v.getDefiningOp();
+    if (!def || def->getBlock() != &body)
+      return std::nullopt;
+    Value x;
+    std::optional<double> c;
+    bool isMax;
+    if (isa<arith::MaximumFOp, arith::MaxNumFOp, arith::MinimumFOp,
+            arith::MinNumFOp>(def)) {
+      isMax = isa<arith::MaximumFOp, arith::MaxNumFOp>(def);
+      for (int i = 0; i < 2 && !c; ++i)
+        if ((c = getScalarConstant(def->getOperand(i))))
+          x = def->getOperand(1 - i);
+    } else if (auto sel = dyn_cast<arith::SelectOp>(def)) {
+      auto cmp = sel.getCondition().getDefiningOp<arith::CmpFOp>();
+      if (!cmp)
+        return std::nullopt;
+      Value p = cmp.getLhs(), q = cmp.getRhs();
+      Value a = sel.getTrueValue(), b = sel.getFalseValue();
+      using P = arith::CmpFPredicate;
+      P pred = cmp.getPredicate();
+      bool greater = pred == P::OGT || pred == P::UGT || pred == P::OGE ||
+                     pred == P::UGE;
+      bool less = pred == P::OLT || pred == P::ULT || pred == P::OLE ||
+                  pred == P::ULE;
+      if (!greater && !less)
+        return std::nullopt;
+      if (a == p && b == q)
+        isMax = greater; // p > q ? p : q
+      else if (a == q && b == p)
+        isMax = less; // p < q ? q : p
+      else
+        return std::nullopt;
+      if ((c = getScalarConstant(q)))
+        x = p;
+      else if ((c = getScalarConstant(p)))
+        x = q;
+    } else {
+      return std::nullopt;
+    }
+    if (!c || !x)
+      return std::nullopt;
+    if (isMax)
+      lo = std::max(lo, *c);
+    else
+      hi = std::min(hi, *c);
+    any = true;
+    v = x;
+  }
+  if (!any)
+    return std::nullopt;
+  return lo == 0 && std::isinf(hi) ? NodeKind::Relu : NodeKind::Hardtanh;
+}
+
 //===----------------------------------------------------------------------===//
 // GraphBuilder
 //===----------------------------------------------------------------------===//
@@ -843,7 +959,7 @@ bool GraphBuilder::classifySingle(Node &n) {
   // The node's ops apart from layout transposes and reshapes around them.
   SmallVector<Operation *> core;
   for (Operation *op : n.ops)
-    if (!isLayoutTranspose(op))
+    if (!isLayoutTranspose(op) && !isInitOnly(op))
       core.push_back(op);
   if (core.size() != 1)
     return false;
@@ -876,6 +992,38 @@ bool GraphBuilder::classifySingle(Node &n) {
     n.kind = isAdaptiveAvgPool(pool) ? NodeKind::AdaptiveAvgPool2d
                                      : NodeKind::AvgPool2d;
     addOperandArgs(1);
+    return true;
+  }
+  if (auto g = dyn_cast<linalg::GenericOp>(op)) {
+    double lo, hi;
+    std::optional<NodeKind> kind = classifyGenericBody(g, lo, hi);
+    if (!kind)
+      return false;
+    n.kind = *kind;
+    n.clampMin = lo;
+    n.clampMax = hi;
+    addOperandArgs(kind == NodeKind::Relu || kind == NodeKind::Hardtanh ? 1
+                                                                         : 2);
+    return true;
+  }
+  if (auto e = dyn_cast<linalg::ElementwiseOp>(op)) {
+    switch (e.getKind()) {
+    case linalg::ElementwiseKind::add:
+      n.kind = NodeKind::Add;
+      break;
+    case linalg::ElementwiseKind::sub:
+      n.kind = NodeKind::Sub;
+      break;
+    case linalg::ElementwiseKind::mul:
+      n.kind = NodeKind::Mul;
+      break;
+    case linalg::ElementwiseKind::tanh:
+      n.kind = NodeKind::Tanh;
+      break;
+    default:
+      return false;
+    }
+    addOperandArgs(n.kind == NodeKind::Tanh ? 1 : 2);
     return true;
   }
   if (isa<linalg::MaxOp>(op) && data.size() == 2) {
@@ -961,15 +1109,16 @@ void GraphBuilder::classifyDecomposition(Node &n) {
   } else if (has("tosa.erf") || (has("tosa.tanh") && has("tosa.mul"))) {
     n.kind = NodeKind::Gelu;
   } else if (has("tosa.clamp") && has("tosa.mul") && !n.args.empty()) {
-    // hardswish: x * relu6(x + 3) / 6, the last mul reading x itself;
-    // hardsigmoid: relu6(x + 3) / 6.
-    Operation *last = n.getOutputOp();
-    bool readsInput = llvm::any_of(last->getOperands(), [&](Value v) {
-      return g.getProducer(v) == n.args.front().producer && !inNode(n, v);
+    // hardswish: x * relu6(x + 3) / 6, a mul reading x itself (wherever the
+    // division is); hardsigmoid: relu6(x + 3) / 6, x only feeds the add.
+    Node *input = n.args.front().producer;
+    bool mulReadsInput = llvm::any_of(n.ops, [&](Operation *op) {
+      return isa<tosa::MulOp>(op) &&
+             llvm::any_of(op->getOperands(), [&](Value v) {
+               return !inNode(n, v) && g.getProducer(v) == input;
+             });
     });
-    bool lastIsMul = isa<tosa::MulOp>(last);
-    n.kind = lastIsMul && readsInput ? NodeKind::Hardswish
-                                     : NodeKind::Hardsigmoid;
+    n.kind = mulReadsInput ? NodeKind::Hardswish : NodeKind::Hardsigmoid;
   } else if ((has("tosa.maximum") || has("tosa.select")) && has("tosa.mul")) {
     n.kind = NodeKind::LeakyRelu;
   } else {
@@ -1002,8 +1151,19 @@ LogicalResult GraphBuilder::run() {
           n.args.push_back(Arg{p});
       continue;
     }
-    if (n.isOp())
-      classify(n);
+    if (!n.isOp())
+      continue;
+    classify(n);
+    // Weight preparation: a view / permute / slice of a constant is itself a
+    // constant (torch-mlir writes linear's weight as a transpose and a
+    // reshape of the parameter), as a folder would make it.
+    if ((n.kind == NodeKind::View || n.kind == NodeKind::Flatten ||
+         n.kind == NodeKind::Permute || n.kind == NodeKind::Slice) &&
+        n.args.size() == 1 && n.args[0].producer &&
+        n.args[0].producer->kind == NodeKind::Constant) {
+      n.kind = NodeKind::Constant;
+      n.args.clear();
+    }
   }
   return success();
 }
