@@ -57,3 +57,20 @@ try:
     bad.quantized_module()
 except qprep.Error as e:
     print("error:", str(e).replace("\n", " | "))
+
+# QAT: observers built with fake_quant are qprep.fake_quantize ops; they
+# convert like observers, and once their statistics stop moving the
+# converted model computes what the fake-quantized model computes.
+QAT = MODEL.replace("observer = minmax>", "observer = minmax(fake_quant)>").replace(
+    "ch_axis = 0>", "ch_axis = 0, observer = per_channel_minmax(fake_quant)>")
+prepared = qprep.prepare(QAT, is_qat=True)
+print("qat fake_quantize ops", prepared.count("qprep.fake_quantize"))
+qat = qprep.Calibrator(prepared)
+batch = rng.randn(4, 3).astype(np.float32)
+qat.run(batch)
+(trained,) = qat.forward(batch)  # same data: the min/max do not move
+quantized_qat = qat.quantized_module()
+print("qat converted", "qprep.fake_quantize" not in quantized_qat,
+      quantized_qat.count("quant.qcast"))
+(converted,) = qprep.Calibrator(quantized_qat).forward(batch)
+print("qat matches fake-quantized model", np.array_equal(trained, converted))

@@ -258,6 +258,21 @@ Value f32Const(OpBuilder &b, Location loc, float v) {
   return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
 }
 
+/// A float conversion with round to nearest (PyTorch's Tensor.to); bf16 and
+/// f16 convert through f32, which holds both exactly.
+Value convertFloat(OpBuilder &b, Location loc, Value v, FloatType to) {
+  auto from = cast<FloatType>(v.getType());
+  if (from == to)
+    return v;
+  if (from.getWidth() == to.getWidth()) {
+    v = arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+    from = b.getF32Type();
+  }
+  if (from.getWidth() < to.getWidth())
+    return arith::ExtFOp::create(b, loc, to, v);
+  return arith::TruncFOp::create(b, loc, to, v);
+}
+
 /// PyTorch's dynamic quantization of `x` (f32): choose_qparams.tensor (or
 /// choose_qparams_symmetric.tensor), then quantize_per_tensor.tensor and
 /// dequantize_per_tensor.tensor, all in float32 as torch computes them.
@@ -531,15 +546,14 @@ struct ConvertQPrepToQuantPass
     case ConvertKind::CastF16: {
       result = input;
       if (!elt.isF16()) {
-        Value half = elementwise(b, loc, input, b.getF16Type(),
-                                 [](OpBuilder &nb, Location l, Value v) {
-                                   return arith::TruncFOp::create(
-                                       nb, l, nb.getF16Type(), v);
-                                 });
-        result = elementwise(b, loc, half, elt,
-                             [&](OpBuilder &nb, Location l, Value v) {
-                               return arith::ExtFOp::create(nb, l, elt, v);
-                             });
+        auto to = [](FloatType t) {
+          return [t](OpBuilder &nb, Location l, Value v) {
+            return convertFloat(nb, l, v, t);
+          };
+        };
+        Value half =
+            elementwise(b, loc, input, b.getF16Type(), to(b.getF16Type()));
+        result = elementwise(b, loc, half, elt, to(cast<FloatType>(elt)));
       }
       break;
     }

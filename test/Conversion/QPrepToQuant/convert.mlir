@@ -203,3 +203,19 @@ func.func @through_ops() -> tensor<2xf32> {
   %0 = qprep.observe %n, @w : tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// -----
+
+// An f16 placeholder on bf16 values converts through f32 (bf16 and f16
+// have no direct cast).
+
+// CHECK-LABEL: func.func @bf16_placeholder
+// CHECK: arith.extf %{{.*}} : bf16 to f32
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+// CHECK: arith.extf %{{.*}} : f16 to f32
+// CHECK: arith.truncf %{{.*}} : f32 to bf16
+qprep.observer @f16 = #qprep.qspec<f16, observer = placeholder>
+func.func @bf16_placeholder(%x: tensor<3xbf16>) -> tensor<3xbf16> {
+  %0 = qprep.observe %x, @f16 : tensor<3xbf16>
+  return %0 : tensor<3xbf16>
+}
