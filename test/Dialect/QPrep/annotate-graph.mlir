@@ -132,3 +132,74 @@ func.func @split_group(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
   %b = tosa.add %a, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32> loc("twice")
   return %a, %b : tensor<4xf32>, tensor<4xf32>
 }
+
+// -----
+
+// qprep.torch's export of a grouped conv (groups=2: one conv per group, each
+// with its own weight and bias constants), max_pool2d(ceil_mode=True),
+// avg_pool2d(3, 1, padding=1) with count_include_pad's correction (a mul by a
+// constant) and adaptive_avg_pool2d((2, 2)) of a 3x3 input (a pool per output
+// cell on a slice, concatenated): one node each. The grouped conv lists both
+// weights and biases.
+// CHECK-LABEL: model.py:13:0: remark: conv2d "gconv": args [placeholder, constant, constant, constant, constant], weight arg 1 axis 0, bias arg 2 axis 0, weight arg 3 axis 0, bias arg 4 axis 0, users [max_pool2d]
+// CHECK-NEXT: model.py:14:0: remark: max_pool2d "pool": args [conv2d], users [avg_pool2d]
+// CHECK-NEXT: model.py:15:0: remark: avg_pool2d "avg": args [max_pool2d], users [adaptive_avg_pool2d]
+// CHECK-NEXT: model.py:16:0: remark: adaptive_avg_pool2d "ada": args [avg_pool2d], users [output]
+// CHECK-NEXT: loc("output"): output: args [adaptive_avg_pool2d], users []
+#loc0 = loc("x")
+#loc1 = loc("gconv"("model.py":13:0))
+#loc2 = loc("pool"("model.py":14:0))
+#loc3 = loc("avg"("model.py":15:0))
+#loc4 = loc("ada"("model.py":16:0))
+#loc5 = loc("output")
+module {
+  func.func @forward(%arg0: tensor<1x4x5x5xf32> loc(#loc0)) -> tensor<1x4x2x2xf32> {
+    %0 = tosa.transpose %arg0 {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x4x5x5xf32>) -> tensor<1x5x5x4xf32> loc(#loc0)
+    %1 = tosa.const_shape {values = dense<0> : tensor<4xindex>} : () -> !tosa.shape<4> loc(#loc1)
+    %2 = tosa.const_shape {values = dense<[1, 5, 5, 2]> : tensor<4xindex>} : () -> !tosa.shape<4> loc(#loc1)
+    %3 = tosa.slice %0, %1, %2 : (tensor<1x5x5x4xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x5x5x2xf32> loc(#loc1)
+    %4 = "tosa.const"() <{values = dense<[[[[-0.005293981172144413, 0.37932288646698]]], [[[-0.5819807648658752, -0.5203874707221985]]]]> : tensor<2x1x1x2xf32>}> : () -> tensor<2x1x1x2xf32> loc(#loc1)
+    %5 = "tosa.const"() <{values = dense<[-0.06275151669979095, 0.1871093362569809]> : tensor<2xf32>}> : () -> tensor<2xf32> loc(#loc1)
+    %6 = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32> loc(#loc1)
+    %7 = tosa.conv2d %3, %4, %5, %6, %6 {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x5x5x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x5x5x2xf32> loc(#loc1)
+    %8 = tosa.const_shape {values = dense<[0, 0, 0, 2]> : tensor<4xindex>} : () -> !tosa.shape<4> loc(#loc1)
+    %9 = tosa.const_shape {values = dense<[1, 5, 5, 2]> : tensor<4xindex>} : () -> !tosa.shape<4> loc(#loc1)
+    %10 = tosa.slice %0, %8, %9 : (tensor<1x5x5x4xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x5x5x2xf32> loc(#loc1)
+    %11 = "tosa.const"() <{values = dense<[[[[-0.27234524488449097, 0.1896158903837204]]], [[[-0.014010033570230007, 0.5606575012207031]]]]> : tensor<2x1x1x2xf32>}> : () -> tensor<2x1x1x2xf32> loc(#loc1)
+    %12 = "tosa.const"() <{values = dense<[-0.2136969119310379, -0.13899271190166473]> : tensor<2xf32>}> : () -> tensor<2xf32> loc(#loc1)
+    %13 = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32> loc(#loc1)
+    %14 = tosa.conv2d %10, %11, %12, %13, %13 {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x5x5x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x5x5x2xf32> loc(#loc1)
+    %15 = tosa.concat %7, %14 {axis = 3 : i32} : (tensor<1x5x5x2xf32>, tensor<1x5x5x2xf32>) -> tensor<1x5x5x4xf32> loc(#loc1)
+    %16 = tosa.max_pool2d %15 {kernel = array<i64: 2, 2>, pad = array<i64: 0, 1, 0, 1>, stride = array<i64: 2, 2>} : (tensor<1x5x5x4xf32>) -> tensor<1x3x3x4xf32> loc(#loc2)
+    %17 = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32> loc(#loc3)
+    %18 = tosa.avg_pool2d %16, %17, %17 {acc_type = f32, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x3x3x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x4xf32> loc(#loc3)
+    %19 = "tosa.const"() <{values = dense<[[[[0.444444448], [0.666666686], [0.444444448]], [[0.666666686], [1.0], [0.666666686]], [[0.444444448], [0.666666686], [0.444444448]]]]> : tensor<1x3x3x1xf32>}> : () -> tensor<1x3x3x1xf32> loc(#loc3)
+    %20 = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8> loc(#loc3)
+    %21 = tosa.mul %18, %19, %20 : (tensor<1x3x3x4xf32>, tensor<1x3x3x1xf32>, tensor<1xi8>) -> tensor<1x3x3x4xf32> loc(#loc3)
+    %22 = tosa.const_shape {values = dense<0> : tensor<4xindex>} : () -> !tosa.shape<4> loc(#loc4)
+    %23 = tosa.const_shape {values = dense<[1, 2, 2, 4]> : tensor<4xindex>} : () -> !tosa.shape<4> loc(#loc4)
+    %24 = tosa.slice %21, %22, %23 : (tensor<1x3x3x4xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x2x2x4xf32> loc(#loc4)
+    %25 = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32> loc(#loc4)
+    %26 = tosa.avg_pool2d %24, %25, %25 {acc_type = f32, kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1x4xf32> loc(#loc4)
+    %27 = tosa.const_shape {values = dense<[0, 0, 1, 0]> : tensor<4xindex>} : () -> !tosa.shape<4> loc(#loc4)
+    %28 = tosa.const_shape {values = dense<[1, 2, 2, 4]> : tensor<4xindex>} : () -> !tosa.shape<4> loc(#loc4)
+    %29 = tosa.slice %21, %27, %28 : (tensor<1x3x3x4xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x2x2x4xf32> loc(#loc4)
+    %30 = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32> loc(#loc4)
+    %31 = tosa.avg_pool2d %29, %30, %30 {acc_type = f32, kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1x4xf32> loc(#loc4)
+    %32 = tosa.concat %26, %31 {axis = 2 : i32} : (tensor<1x1x1x4xf32>, tensor<1x1x1x4xf32>) -> tensor<1x1x2x4xf32> loc(#loc4)
+    %33 = tosa.const_shape {values = dense<[0, 1, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4> loc(#loc4)
+    %34 = tosa.const_shape {values = dense<[1, 2, 2, 4]> : tensor<4xindex>} : () -> !tosa.shape<4> loc(#loc4)
+    %35 = tosa.slice %21, %33, %34 : (tensor<1x3x3x4xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x2x2x4xf32> loc(#loc4)
+    %36 = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32> loc(#loc4)
+    %37 = tosa.avg_pool2d %35, %36, %36 {acc_type = f32, kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1x4xf32> loc(#loc4)
+    %38 = tosa.const_shape {values = dense<[0, 1, 1, 0]> : tensor<4xindex>} : () -> !tosa.shape<4> loc(#loc4)
+    %39 = tosa.const_shape {values = dense<[1, 2, 2, 4]> : tensor<4xindex>} : () -> !tosa.shape<4> loc(#loc4)
+    %40 = tosa.slice %21, %38, %39 : (tensor<1x3x3x4xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x2x2x4xf32> loc(#loc4)
+    %41 = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32> loc(#loc4)
+    %42 = tosa.avg_pool2d %40, %41, %41 {acc_type = f32, kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1x4xf32> loc(#loc4)
+    %43 = tosa.concat %37, %42 {axis = 2 : i32} : (tensor<1x1x1x4xf32>, tensor<1x1x1x4xf32>) -> tensor<1x1x2x4xf32> loc(#loc4)
+    %44 = tosa.concat %32, %43 {axis = 1 : i32} : (tensor<1x1x2x4xf32>, tensor<1x1x2x4xf32>) -> tensor<1x2x2x4xf32> loc(#loc4)
+    %45 = tosa.transpose %44 {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x2x2x4xf32>) -> tensor<1x4x2x2xf32> loc(#loc5)
+    return %45 : tensor<1x4x2x2xf32> loc(#loc5)
+  }
+}

@@ -463,15 +463,15 @@ static std::string describe(const Node &n) {
       os << "?";
   });
   os << "]";
-  if (n.weightArg >= 0) {
-    os << ", weight arg " << n.weightArg;
-    if (n.weightChAxis)
-      os << " axis " << *n.weightChAxis;
-  }
-  if (n.biasArg >= 0) {
-    os << ", bias arg " << n.biasArg;
-    if (n.biasChAxis)
-      os << " axis " << *n.biasChAxis;
+  for (const Node::WeightGroup &w : n.weights) {
+    os << ", weight arg " << w.weightArg;
+    if (w.weightChAxis)
+      os << " axis " << *w.weightChAxis;
+    if (w.biasArg >= 0) {
+      os << ", bias arg " << w.biasArg;
+      if (w.biasChAxis)
+        os << " axis " << *w.biasChAxis;
+    }
   }
   os << ", users [";
   llvm::interleaveComma(n.users, os,

@@ -812,63 +812,72 @@ bool GraphBuilder::classifyConv(Node &n) {
   if (convs.empty())
     return false;
   const ConvInfo *info = getConvInfo(convs.front());
-  Operation *conv = convs.front();
-  ArrayRef<int64_t> wShape = getShape(conv->getOperand(info->weight));
-  std::optional<int64_t> axis = info->weightChAxis;
-  std::string problem;
-  if (info->multiplierAxis >= 0 &&
-      ((int64_t)wShape.size() <= info->multiplierAxis ||
-       wShape[info->multiplierAxis] != 1)) {
-    problem = "the depthwise weight has a channel multiplier (" +
-              std::to_string(wShape.size() > (size_t)info->multiplierAxis
-                                 ? wShape[info->multiplierAxis]
-                                 : -1) +
-              ") > 1, so its output channels span two axes";
-    axis.reset();
-  }
-  Traced input = trace(n, conv->getOperand(info->input), std::nullopt);
-  Traced weight = trace(n, conv->getOperand(info->weight), axis);
-  if (axis && !weight.axis)
-    problem = "the weight's output-channel axis is lost in a reshape";
-  // A grouped convolution (slices + convs + concat, one name) is one node if
-  // every conv reads the same input and weight values.
-  for (Operation *other : ArrayRef(convs).drop_front()) {
-    const ConvInfo *oi = getConvInfo(other);
-    if (trace(n, other->getOperand(oi->input), std::nullopt).producer !=
-            input.producer ||
-        trace(n, other->getOperand(oi->weight), std::nullopt).producer !=
-            weight.producer)
+  // A grouped convolution (slices + one conv per group + concat, one name)
+  // is one node: every conv reads the one input; the weights are slices of
+  // one constant or one constant per group.
+  Node *input = nullptr;
+  for (Operation *conv : convs) {
+    const ConvInfo *ci = getConvInfo(conv);
+    if (ci->kind != info->kind)
       return false;
+    Node *in = trace(n, conv->getOperand(ci->input), std::nullopt).producer;
+    if (!in || (input && in != input))
+      return false;
+    input = in;
   }
-  if (!input.producer || !weight.producer)
-    return false;
   n.kind = info->kind;
   n.convDims = info->dims;
-  n.principal = conv;
-  addArg(n, input.producer);
-  n.weightArg = addArg(n, weight.producer);
-  n.weightChAxis = weight.axis;
-  n.weightChAxisProblem = problem;
-  if (info->bias >= 0) {
-    Value b = conv->getOperand(info->bias);
-    Traced bias = trace(n, b, 0);
-    // The exporter writes zeros for a conv without bias (bias=False).
-    if (bias.producer && !isZeroSplat(bias.producer->value)) {
-      n.biasArg = addArg(n, bias.producer);
-      n.biasChAxis = bias.axis;
+  n.principal = convs.front();
+  addArg(n, input);
+  for (Operation *conv : convs) {
+    const ConvInfo *ci = getConvInfo(conv);
+    ArrayRef<int64_t> wShape = getShape(conv->getOperand(ci->weight));
+    std::optional<int64_t> axis = ci->weightChAxis;
+    std::string problem;
+    if (ci->multiplierAxis >= 0 &&
+        ((int64_t)wShape.size() <= ci->multiplierAxis ||
+         wShape[ci->multiplierAxis] != 1)) {
+      problem = "the depthwise weight has a channel multiplier (" +
+                std::to_string(wShape.size() > (size_t)ci->multiplierAxis
+                                   ? wShape[ci->multiplierAxis]
+                                   : -1) +
+                ") > 1, so its output channels span two axes";
+      axis.reset();
     }
-  } else if (auto dps = dyn_cast<DestinationStyleOpInterface>(conv)) {
-    // linalg: a bias broadcast into the init (torch-mlir's lowering), inside
-    // the node.
-    Value init = dps.getDpsInitOperand(0)->get();
-    if (inNode(n, init)) {
-      Traced bias = trace(n, init, getResultChannelAxis(conv));
-      if (bias.producer && bias.producer->kind == NodeKind::Constant &&
-          bias.axis && !isZeroSplat(bias.producer->value)) {
-        n.biasArg = addArg(n, bias.producer);
-        n.biasChAxis = bias.axis;
+    Traced weight = trace(n, conv->getOperand(ci->weight), axis);
+    if (!weight.producer)
+      return false;
+    if (axis && !weight.axis)
+      problem = "the weight's output-channel axis is lost in a reshape";
+    if (llvm::any_of(n.weights, [&](const Node::WeightGroup &w) {
+          return n.args[w.weightArg].producer == weight.producer;
+        }))
+      continue; // slices of one weight
+    Node::WeightGroup group;
+    group.weightArg = addArg(n, weight.producer);
+    group.weightChAxis = weight.axis;
+    group.weightChAxisProblem = problem;
+    if (ci->bias >= 0) {
+      Traced bias = trace(n, conv->getOperand(ci->bias), 0);
+      // The exporter writes zeros for a conv without bias (bias=False).
+      if (bias.producer && !isZeroSplat(bias.producer->value)) {
+        group.biasArg = addArg(n, bias.producer);
+        group.biasChAxis = bias.axis;
+      }
+    } else if (auto dps = dyn_cast<DestinationStyleOpInterface>(conv)) {
+      // linalg: a bias broadcast into the init (torch-mlir's lowering),
+      // inside the node.
+      Value init = dps.getDpsInitOperand(0)->get();
+      if (inNode(n, init)) {
+        Traced bias = trace(n, init, getResultChannelAxis(conv));
+        if (bias.producer && bias.producer->kind == NodeKind::Constant &&
+            bias.axis && !isZeroSplat(bias.producer->value)) {
+          group.biasArg = addArg(n, bias.producer);
+          group.biasChAxis = bias.axis;
+        }
       }
     }
+    n.weights.push_back(group);
   }
   return true;
 }
@@ -900,10 +909,11 @@ bool GraphBuilder::classifyMatmul(Node &n) {
   }
   n.kind = NodeKind::Linear;
   addArg(n, a.producer);
-  n.weightArg = addArg(n, b.producer);
-  n.weightChAxis = b.axis;
+  Node::WeightGroup w;
+  w.weightArg = addArg(n, b.producer);
+  w.weightChAxis = b.axis;
   if (featureAxis && !b.axis)
-    n.weightChAxisProblem =
+    w.weightChAxisProblem =
         "the weight's output-feature axis is lost in a reshape";
   // The bias: an add after the matmul (in the node) of a constant that
   // broadcasts along all but the last axis.
@@ -923,7 +933,7 @@ bool GraphBuilder::classifyMatmul(Node &n) {
     });
     if (!usesMatmul)
       continue;
-    if (isa<tosa::AddOp, linalg::AddOp>(op) && n.biasArg < 0) {
+    if (isa<tosa::AddOp, linalg::AddOp>(op) && w.biasArg < 0) {
       SmallVector<OpOperand *> ops = getDataOperands(op);
       for (OpOperand *o : ops) {
         if (fromMatmul.contains(o->get()))
@@ -944,23 +954,46 @@ bool GraphBuilder::classifyMatmul(Node &n) {
             broadcastShape &= d == 1 || (int64_t)i == *bias.axis;
         }
         if (broadcastShape) {
-          n.biasArg = addArg(n, bias.producer);
-          n.biasChAxis = bias.axis;
+          w.biasArg = addArg(n, bias.producer);
+          w.biasChAxis = bias.axis;
         }
       }
     }
     for (Value r : op->getResults())
       fromMatmul.insert(r);
   }
+  n.weights.push_back(w);
   return true;
 }
 
 bool GraphBuilder::classifySingle(Node &n) {
   // The node's ops apart from layout transposes and reshapes around them.
+  // The node's core: not layout transposes, not init-only ops, not data
+  // movement that prepares a later op's input (the rows a ceil-mode pool
+  // cuts, ...).
   SmallVector<Operation *> core;
-  for (Operation *op : n.ops)
-    if (!isLayoutTranspose(op) && !isInitOnly(op))
-      core.push_back(op);
+  for (Operation *op : n.ops) {
+    if (isLayoutTranspose(op) || isInitOnly(op))
+      continue;
+    if (op != n.getOutputOp() && getPassThroughSource(op))
+      continue;
+    core.push_back(op);
+  }
+  // avg_pool2d with count_include_pad: the exporter corrects the divisor
+  // with a mul by a constant after the pool.
+  if (core.size() == 2 && isa<tosa::AvgPool2dOp>(core[0]) &&
+      isa<tosa::MulOp>(core[1]) &&
+      llvm::is_contained(core[1]->getOperands(), core[0]->getResult(0)) &&
+      llvm::any_of(core[1]->getOperands().take_front(2), [&](Value v) {
+        return !inNode(n, v) && g.getProducer(v) &&
+               g.getProducer(v)->kind == NodeKind::Constant;
+      })) {
+    n.principal = core[0];
+    n.kind = NodeKind::AvgPool2d;
+    if (Node *p = trace(n, core[0]->getOperand(0), std::nullopt).producer)
+      n.args.push_back(Arg{p});
+    return true;
+  }
   if (core.size() != 1)
     return false;
   Operation *op = core.front();
@@ -1098,7 +1131,13 @@ void GraphBuilder::classifyDecomposition(Node &n) {
     return;
   }
   bool reduce = has("tosa.reduce_sum") || has("linalg.reduce");
-  if (reduce && (has("tosa.exp") || has("linalg.exp"))) {
+  unsigned avgPools = llvm::count_if(
+      n.ops, [](Operation *op) { return isa<tosa::AvgPool2dOp>(op); });
+  if (avgPools > 1) {
+    // adaptive_avg_pool2d whose output does not divide the input: a pool per
+    // output cell on a slice, concatenated (one name).
+    n.kind = NodeKind::AdaptiveAvgPool2d;
+  } else if (reduce && (has("tosa.exp") || has("linalg.exp"))) {
     n.kind = NodeKind::Softmax;
   } else if (reduce && (has("tosa.rsqrt") || has("linalg.rsqrt"))) {
     n.kind = NodeKind::LayerNorm;
@@ -1130,7 +1169,7 @@ void GraphBuilder::classify(Node &n) {
   if (classifyConv(n) || classifyMatmul(n) || classifySingle(n))
     return;
   n.args.clear();
-  n.weightArg = n.biasArg = -1;
+  n.weights.clear();
   classifyDecomposition(n);
 }
 

@@ -114,15 +114,21 @@ struct Node {
   SmallVector<Arg, 3> args;
   /// Distinct consumer nodes, in graph order (the output node included).
   SmallVector<Node *, 2> users;
-  /// Conv / linear: indices into `args`, or -1.
-  int weightArg = -1, biasArg = -1;
-  /// The output-channel axis of the weight and of the bias, in the
-  /// coordinates of the producers' values (where the observers go); unset
-  /// when it cannot be expressed as one axis (a depthwise weight with a
-  /// channel multiplier > 1).
-  std::optional<int64_t> weightChAxis, biasChAxis;
-  /// Why the weight has no single channel axis, for diagnostics.
-  std::string weightChAxisProblem;
+  /// Conv / linear: the weight and bias arguments. A grouped convolution
+  /// that the exporter writes as one conv per group, each with its own
+  /// weight and bias constants, has one entry per group.
+  struct WeightGroup {
+    /// Indices into `args`; biasArg is -1 without a bias.
+    int weightArg = -1, biasArg = -1;
+    /// The output-channel axis of the weight and of the bias, in the
+    /// coordinates of the producers' values (where the observers go); unset
+    /// when it cannot be expressed as one axis (a depthwise weight with a
+    /// channel multiplier > 1).
+    std::optional<int64_t> weightChAxis, biasChAxis;
+    /// Why the weight has no single channel axis, for diagnostics.
+    std::string weightChAxisProblem;
+  };
+  SmallVector<WeightGroup, 1> weights;
   /// Conv: the number of spatial dims (aten.conv1d / conv2d / conv3d).
   int convDims = 0;
   /// Hardtanh / relu: the clamp bounds.

@@ -69,35 +69,44 @@ Attribute annotate::withChAxis(Attribute w, int64_t axis) {
 }
 
 Spec annotate::getNodeWeightSpec(AnnotationState &state, const QuantConfig &c,
-                                 Node *n) {
+                                 Node *n, const Node::WeightGroup &w) {
   auto q = dyn_cast_or_null<QSpecAttr>(c.weight);
   if (!q || !q.getQscheme() || !isPerChannel(*q.getQscheme()))
     return Spec::concrete(c.weight);
-  if (!n->weightChAxis) {
+  if (!w.weightChAxis) {
     std::string msg = "cannot observe the weight of '" +
                       std::string(getKindName(n->kind)) + "'";
     if (!n->name.empty())
       msg += " ('" + n->name + "')";
     msg += " per channel: " +
-           (n->weightChAxisProblem.empty() ? std::string("no channel axis")
-                                           : n->weightChAxisProblem) +
+           (w.weightChAxisProblem.empty() ? std::string("no channel axis")
+                                          : w.weightChAxisProblem) +
            "; use weights=per-tensor for it (override) or exclude it";
     state.errors.push_back({n->getLoc(), msg});
     return Spec::concrete(c.weight);
   }
-  return Spec::concrete(withChAxis(c.weight, *n->weightChAxis));
+  return Spec::concrete(withChAxis(c.weight, *w.weightChAxis));
 }
 
-Spec annotate::getBiasSpec(const QuantConfig &c, Node *n) {
-  if (!c.derivedBias || !c.inputActivation || !c.weight || n->biasArg < 0 ||
-      n->weightArg < 0)
+Spec annotate::getBiasSpec(const QuantConfig &c, Node *n,
+                           const Node::WeightGroup &w) {
+  if (!c.derivedBias || !c.inputActivation || !c.weight || w.biasArg < 0)
     return Spec::none();
   Spec s;
   s.kind = Spec::Derived;
-  s.from = {Edge{n->getArg(0), n}, Edge{n->getArg(n->weightArg), n}};
-  auto w = dyn_cast<QSpecAttr>(c.weight);
-  s.perChannel = w && w.getQscheme() && isPerChannel(*w.getQscheme()) &&
-                 n->biasChAxis.has_value();
-  s.chAxis = n->biasChAxis.value_or(0);
+  s.from = {Edge{n->getArg(0), n}, Edge{n->getArg(w.weightArg), n}};
+  auto q = dyn_cast<QSpecAttr>(c.weight);
+  s.perChannel = q && q.getQscheme() && isPerChannel(*q.getQscheme()) &&
+                 w.biasChAxis.has_value();
+  s.chAxis = w.biasChAxis.value_or(0);
   return s;
+}
+
+void annotate::addWeightInputs(AnnotationState &state, const QuantConfig &c,
+                               Node *n, NodeAnnotation &a) {
+  for (const Node::WeightGroup &w : n->weights) {
+    a.setInput(n->getArg(w.weightArg), getNodeWeightSpec(state, c, n, w));
+    if (w.biasArg >= 0)
+      a.setInput(n->getArg(w.biasArg), getBiasSpec(c, n, w));
+  }
 }

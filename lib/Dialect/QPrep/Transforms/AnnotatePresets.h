@@ -237,9 +237,10 @@ inline Spec getOutputActSpec(const QuantConfig &c) {
 inline Spec getWeightSpec(const QuantConfig &c) {
   return Spec::concrete(c.weight);
 }
-/// The bias spec of a conv/linear node `n` under config `c`: None, or (with
-/// bias=derived) int32 derived from the node's input and weight edges.
-Spec getBiasSpec(const QuantConfig &c, Node *n);
+/// The bias spec of weight group `w` of conv/linear node `n` under config
+/// `c`: None, or (with bias=derived) int32 derived from the node's input and
+/// that weight's edges.
+Spec getBiasSpec(const QuantConfig &c, Node *n, const Node::WeightGroup &w);
 
 /// Builds a #qprep.qspec from PyTorch's QuantizationSpec fields.
 /// `observer` is the observer constructor with its arguments.
@@ -257,10 +258,17 @@ ObserverAttr makeObserver(MLIRContext *ctx, ObserverKind kind, double eps,
 /// specs.
 Attribute withChAxis(Attribute w, int64_t axis);
 
-/// The weight spec of conv/linear node `n` under `c`: the config's weight
-/// spec with the node's weight channel axis. Records an error on the state
-/// when a per-channel spec meets a weight without one channel axis.
-Spec getNodeWeightSpec(AnnotationState &state, const QuantConfig &c, Node *n);
+/// The weight spec of weight group `w` of conv/linear node `n` under `c`:
+/// the config's weight spec with that weight's channel axis. Records an
+/// error on the state when a per-channel spec meets a weight without one
+/// channel axis.
+Spec getNodeWeightSpec(AnnotationState &state, const QuantConfig &c, Node *n,
+                       const Node::WeightGroup &w);
+
+/// Adds the weight and bias entries of every weight group of conv/linear
+/// node `n` to `a`, in PyTorch's order (weight, then bias).
+void addWeightInputs(AnnotationState &state, const QuantConfig &c, Node *n,
+                     NodeAnnotation &a);
 
 } // namespace annotate
 } // namespace qprep

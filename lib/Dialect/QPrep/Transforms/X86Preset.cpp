@@ -84,9 +84,7 @@ static void annotateConvLinearHelper(AnnotationState &state, Node *n,
   }
   NodeAnnotation a;
   a.setInput(n->getArg(0), getInputActSpec(*c));
-  a.setInput(n->getArg(n->weightArg), getNodeWeightSpec(state, *c, n));
-  if (n->biasArg >= 0)
-    a.setInput(n->getArg(n->biasArg), getBiasSpec(*c, n));
+  addWeightInputs(state, *c, n, a);
   a.annotated = true;
   a.outputOfQuantizedPattern = annotateOutput;
   state.get(n) = a;

@@ -51,17 +51,18 @@ static NodeAnnotation convLikeInputs(AnnotationState &state,
                                      const QuantConfig &c, Node *n) {
   NodeAnnotation a;
   a.setInput(n->getArg(0), getInputActSpec(c));
-  a.setInput(n->getArg(n->weightArg), getNodeWeightSpec(state, c, n));
-  if (n->biasArg >= 0)
-    a.setInput(n->getArg(n->biasArg), getBiasSpec(c, n));
+  addWeightInputs(state, c, n, a);
   return a;
 }
 
 /// The partition of a conv/linear: the op, its weight and bias nodes.
 static SmallVector<Node *, 4> weightPartition(Node *n) {
-  SmallVector<Node *, 4> p{n, n->getArg(n->weightArg)};
-  if (n->biasArg >= 0)
-    p.push_back(n->getArg(n->biasArg));
+  SmallVector<Node *, 4> p{n};
+  for (const Node::WeightGroup &w : n->weights) {
+    p.push_back(n->getArg(w.weightArg));
+    if (w.biasArg >= 0)
+      p.push_back(n->getArg(w.biasArg));
+  }
   return p;
 }
 
