@@ -81,12 +81,12 @@ func.func private @qspec_canonical() attributes {
 // CHECK-LABEL: func.func private @fixed
 // CHECK-SAME: a = #qprep.fixed_qspec<ui8, scale = 3.906250e-03, zero_point = 0>
 // CHECK-SAME: b = #qprep.fixed_qspec<ui8, scale = 7.812500e-03, zero_point = 128, quant_min = 0, quant_max = 255, qscheme = per_tensor_affine>
-// CHECK-SAME: c = #qprep.fixed_qspec<i8, scale = 3.906250e-03, zero_point = -128, dynamic>
+// CHECK-SAME: c = #qprep.fixed_qspec<i8, scale = 3.906250e-03, zero_point = -128>
 // CHECK-SAME: d = #qprep.fixed_qspec<ui8, scale = 1.250000e-01, zero_point = 42>
 func.func private @fixed() attributes {
   t.a = #qprep.fixed_qspec<ui8, scale = 0.00390625, zero_point = 0>,
   t.b = #qprep.fixed_qspec<ui8, zero_point = 128, scale = 0.0078125, quant_min = 0, quant_max = 255, qscheme = per_tensor_affine>,
-  t.c = #qprep.fixed_qspec<i8, scale = 0.00390625, zero_point = -128, dynamic>,
+  t.c = #qprep.fixed_qspec<i8, scale = 0.00390625, zero_point = -128>,
   t.d = #qprep.fixed_qspec<ui8, scale = 0.125, zero_point = 42>
 }
 

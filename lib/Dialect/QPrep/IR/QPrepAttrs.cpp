@@ -18,6 +18,9 @@
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <cmath>
+#include <cstdio>
+
 using namespace mlir;
 using namespace mlir::qprep;
 
@@ -135,12 +138,13 @@ LogicalResult verifyRange(EmitErrorFn emitError, Type dtype,
     return emitError() << "quant_min and quant_max must be given together";
   if (!quantMin)
     return success();
-  if (*quantMin > 0 || *quantMax < 0)
-    return emitError() << "quantization range [" << *quantMin << ", "
-                       << *quantMax << "] must include 0";
+  // PyTorch checks 0 first; a reversed range says what is wrong with it.
   if (*quantMin >= *quantMax)
     return emitError() << "quant_min (" << *quantMin
                        << ") must be less than quant_max (" << *quantMax << ")";
+  if (*quantMin > 0 || *quantMax < 0)
+    return emitError() << "quantization range [" << *quantMin << ", "
+                       << *quantMax << "] must include 0";
   auto [lo, hi] = dtypeLimits(dtype);
   if (static_cast<double>(*quantMin) < lo || static_cast<double>(*quantMax) > hi)
     return emitError() << "quantization range [" << *quantMin << ", "
@@ -156,6 +160,30 @@ LogicalResult verifyChannelAxis(EmitErrorFn emitError,
   if (qscheme && isPerChannel(*qscheme) && !chAxis)
     return emitError() << "qscheme " << stringifyQScheme(*qscheme)
                        << " requires ch_axis";
+  return success();
+}
+
+/// PyTorch keeps eps, fixed scales and the averaging constant as float32
+/// (`torch.tensor([eps])`, float32 tensor arithmetic): a value that is a
+/// positive double but 0 or inf as float32 silently means something else.
+LogicalResult verifyPositiveFloat32(EmitErrorFn emitError, StringRef name,
+                                    const llvm::APFloat &value) {
+  if (!value.isFiniteNonZero() || value.isNegative())
+    return emitError() << name << " must be a positive finite number";
+  // APFloat rounds as a C++ cast would, without its undefined behaviour for
+  // values beyond float's range.
+  llvm::APFloat f = value;
+  bool lost = false;
+  f.convert(llvm::APFloat::IEEEsingle(), llvm::APFloat::rmNearestTiesToEven,
+            &lost);
+  if (f.isZero() || f.isInfinity()) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%.6g", value.convertToDouble());
+    return emitError() << name << " = " << text << " is "
+                       << (f.isZero() ? "0" : "inf")
+                       << " in float32, where PyTorch computes with it; use a "
+                          "value in [1.4e-45, 3.4e38]";
+  }
   return success();
 }
 
@@ -337,19 +365,30 @@ LogicalResult ObserverAttr::verify(EmitErrorFn emitError, ObserverKind kind,
                                    llvm::APFloat averagingConstant,
                                    int64_t bins, int64_t upsampleRate,
                                    bool fakeQuant) {
-  if (!eps.isFiniteNonZero() || eps.isNegative())
-    return emitError() << "eps must be a positive finite number";
+  if (failed(verifyPositiveFloat32(emitError, "eps", eps)))
+    return failure();
   bool movingAverage = kind == ObserverKind::moving_average_minmax ||
                        kind == ObserverKind::moving_average_per_channel_minmax;
   double c = averagingConstant.convertToDouble();
   if (!(c > 0.0 && c <= 1.0))
     return emitError() << "averaging_constant must be in (0, 1], got " << c;
+  if (failed(verifyPositiveFloat32(emitError, "averaging_constant",
+                                   averagingConstant)))
+    return failure();
   if (!movingAverage && c != getDefaultAveragingConstant())
     return emitError() << "averaging_constant applies only to moving-average "
                           "observers, not "
                        << stringifyObserverKind(kind);
   if (bins <= 0)
     return emitError() << "bins must be positive, got " << bins;
+  if (bins > getMaxBins())
+    return emitError() << "bins = " << bins << " is above qprep's limit of "
+                       << getMaxBins()
+                       << " (the state and the qparams search grow with bins)";
+  if (reduceRange && kind == ObserverKind::placeholder)
+    return emitError() << "reduce_range does not apply to placeholder "
+                          "observers (PlaceholderObserver takes no "
+                          "reduce_range)";
   if (upsampleRate <= 0)
     return emitError() << "upsample_rate must be positive, got "
                        << upsampleRate;
@@ -543,13 +582,37 @@ LogicalResult QSpecAttr::verify(EmitErrorFn emitError, Type dtype,
                        << stringifyQScheme(effective);
   if (failed(verifyChannelAxis(emitError, effective, chAxis)))
     return failure();
-  if (observer.getReduceRange() && isSymmetric(effective)) {
-    auto intTy = dyn_cast<IntegerType>(dtype);
-    if (intTy && intTy.isUnsigned() && intTy.getWidth() == 8)
-      return emitError()
-             << "cannot reduce range for symmetric quantization of ui8";
-  }
-  if (isDynamic && observer.isPerChannel())
+  // The constructor checks of PyTorch's observer classes, class by class
+  // (docs/QPrep.md, "PyTorch's observer rules").
+  auto intTy = dyn_cast<IntegerType>(dtype);
+  if (kind != ObserverKind::placeholder && !intTy &&
+      !isa<Float8E4M3FNType, Float8E5M2Type>(dtype))
+    return emitError() << "observer " << stringifyObserverKind(kind)
+                       << " does not support dtype " << dtype
+                       << " (PyTorch's uniform observers take integer and "
+                          "float8 dtypes; float ones need a placeholder)";
+  if (kind == ObserverKind::histogram && !intTy)
+    return emitError() << "observer histogram needs an integer dtype, not "
+                       << dtype
+                       << " (HistogramObserver quantizes into 2 ** "
+                          "iinfo(dtype).bits levels)";
+  // MinMax and PerChannelMinMax (and their moving averages) raise;
+  // HistogramObserver accepts it.
+  if (observer.getReduceRange() && isSymmetric(effective) &&
+      kind != ObserverKind::histogram && intTy && intTy.isUnsigned() &&
+      intTy.getWidth() == 8)
+    return emitError()
+           << "cannot reduce range for symmetric quantization of ui8 with "
+              "observer "
+           << stringifyObserverKind(kind);
+  if (observer.getFakeQuant() && quantMin && !intTy)
+    return emitError() << "fake_quant with a custom range needs an integer "
+                          "dtype, not "
+                       << dtype
+                       << " (FakeQuantize checks the range against "
+                          "torch.iinfo(dtype))";
+  if (isDynamic &&
+      (observer.isPerChannel() || kind == ObserverKind::histogram))
     return emitError() << "observer " << stringifyObserverKind(kind)
                        << " does not support dynamic quantization";
   if (isDynamic && observer.isMovingAverage() &&
@@ -620,8 +683,11 @@ LogicalResult FixedQSpecAttr::verify(EmitErrorFn emitError, Type dtype,
   if (failed(verifyDType(emitError, dtype)) ||
       failed(verifyRange(emitError, dtype, quantMin, quantMax)))
     return failure();
-  if (!scale.isFiniteNonZero() || scale.isNegative())
-    return emitError() << "scale must be a positive finite number";
+  if (failed(verifyPositiveFloat32(emitError, "scale", scale)))
+    return failure();
+  if (isDynamic)
+    return emitError() << "fixed qparams do not support dynamic quantization "
+                          "(FixedQParamsObserver raises)";
   if (qscheme && isPerChannel(*qscheme))
     return emitError() << "fixed qparams support only per-tensor qschemes, "
                           "not "

@@ -28,7 +28,9 @@ def QPrep_ObserverAttr : QPrep_Attr<"Observer", "observer"> {
     `reduce_range` (a flag), `averaging_constant = 0.01` (moving-average kinds
     only), `bins = 2048` and `upsample_rate = 16` (histogram only), and the flag
     `fake_quant` (build a FakeQuantize around the observer, for QAT). Parameters
-    equal to their defaults are not printed.
+    equal to their defaults are not printed. `eps` and `averaging_constant` must
+    stay non-zero and finite as float32 (PyTorch computes with them in
+    float32); `bins` is at most 1048576.
 
     ```mlir
     #qprep.observer<minmax>
@@ -61,6 +63,8 @@ def QPrep_ObserverAttr : QPrep_Attr<"Observer", "observer"> {
     static double getDefaultAveragingConstant() { return 0.01; }
     static int64_t getDefaultBins() { return 2048; }
     static int64_t getDefaultUpsampleRate() { return 16; }
+    /// qprep's bound on bins (PyTorch has none; 1e9 bins exhaust memory).
+    static int64_t getMaxBins() { return int64_t(1) << 20; }
 
     /// Parses `kind` or `kind(key = value, ...)` (the body inside `<>`).
     static ::mlir::FailureOr<ObserverAttr> parseBody(::mlir::AsmParser &parser);
