@@ -71,7 +71,8 @@ def ConvertQPrepToQuantPass : Pass<"qprep-convert", "::mlir::ModuleOp"> {
 
     With `fold-quantize` (the default, as `convert_pt2e(fold_quantize=True)`)
     an observed constant (`arith.constant`, `tosa.const`, any constant-like
-    op with dense float elements) is quantized at compile time, with the
+    op with dense float elements or a float32 `dense_resource` blob, or pure
+    ops on constants that fold) is quantized at compile time, with the
     arithmetic of `qprep-lower-quant`: `arith.constant dense<...> :
     tensor<...xi8>`, `quant.scast` to the quantized type, `quant.dcast`.
 

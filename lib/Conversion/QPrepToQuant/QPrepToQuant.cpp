@@ -24,6 +24,7 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -354,11 +355,52 @@ Value emitDynamic(OpBuilder &b, Location loc, Value x, const ObserverQuant &q) {
                      });
 }
 
+/// The float values of a constant: a dense attribute (any float type, or
+/// a splat) or a float32 `dense_resource` blob (what exporters write for
+/// large weights), read without copying when they are float32.
+struct FloatValues {
+  DenseElementsAttr dense;
+  ArrayRef<float> raw; // float32 data (dense non-splat or resource)
+  bool splat = false;
+
+  static std::optional<FloatValues> get(ElementsAttr attr) {
+    FloatValues v;
+    if (!isa<FloatType>(attr.getElementType()))
+      return std::nullopt;
+    if (auto d = dyn_cast<DenseElementsAttr>(attr)) {
+      v.dense = d;
+      v.splat = d.isSplat();
+      if (d.getElementType().isF32() && !v.splat)
+        v.raw = ArrayRef<float>(
+            reinterpret_cast<const float *>(d.getRawData().data()),
+            d.getNumElements());
+      return v;
+    }
+    if (auto r = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
+      std::optional<ArrayRef<float>> data = r.tryGetAsArrayRef();
+      if (!data || static_cast<int64_t>(data->size()) != r.getNumElements())
+        return std::nullopt; // blob not loaded (or elided)
+      v.raw = *data;
+      return v;
+    }
+    return std::nullopt;
+  }
+
+  float at(int64_t i) const {
+    if (!raw.empty())
+      return raw[i];
+    APFloat f = dense.getValues<APFloat>()[splat ? 0 : i];
+    bool lost;
+    f.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+    return f.convertToFloat();
+  }
+};
+
 /// `values` quantized with `q` (per tensor, or per channel along q.axis), as
 /// a dense constant of `storageType` (signless; unsigned values as their bit
 /// patterns), with the arithmetic of buildQuantize.
 template <typename IntT>
-DenseElementsAttr quantizeDense(DenseElementsAttr values,
+DenseElementsAttr quantizeDense(const FloatValues &values,
                                 const ObserverQuant &q,
                                 RankedTensorType storageType) {
   auto shape = storageType.getShape();
@@ -375,27 +417,18 @@ DenseElementsAttr quantizeDense(DenseElementsAttr values,
     return static_cast<IntT>(
         quantizeValue(x, inv[c], zp[c], q.quantMin, q.quantMax));
   };
-  bool isF32 = values.getElementType().isF32();
-  auto read = [&](int64_t i) -> float {
-    if (isF32)
-      return values.getValues<float>()[i];
-    APFloat v = values.getValues<APFloat>()[i];
-    bool lost;
-    v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
-    return v.convertToFloat();
-  };
-  if (values.isSplat() && channels == 1)
+  if (values.splat && channels == 1)
     return DenseElementsAttr::get(storageType,
-                                  ArrayRef<IntT>{quantize(read(0), 0)});
-  int64_t n = values.getNumElements();
+                                  ArrayRef<IntT>{quantize(values.at(0), 0)});
+  int64_t n = storageType.getNumElements();
   SmallVector<IntT> out(n);
-  if (isF32 && !values.isSplat()) {
-    auto it = values.getValues<float>();
+  if (!values.raw.empty()) {
+    const float *data = values.raw.data();
     for (int64_t i = 0; i < n; ++i)
-      out[i] = quantize(it[i], (i / inner) % channels);
+      out[i] = quantize(data[i], (i / inner) % channels);
   } else {
     for (int64_t i = 0; i < n; ++i)
-      out[i] = quantize(read(values.isSplat() ? 0 : i), (i / inner) % channels);
+      out[i] = quantize(values.at(i), (i / inner) % channels);
   }
   return DenseElementsAttr::get(storageType, ArrayRef<IntT>(out));
 }
@@ -404,9 +437,9 @@ DenseElementsAttr quantizeDense(DenseElementsAttr values,
 /// ops whose folders evaluate them (PyTorch's constant_fold propagates pure
 /// ops between a weight and its quantize op the same way). `chain` gets the
 /// ops that were folded, so that the dead ones can be removed.
-DenseElementsAttr foldToConstant(Value v, SetVector<Operation *> &chain,
-                                 unsigned depth = 8) {
-  DenseElementsAttr attr;
+ElementsAttr foldToConstant(Value v, SetVector<Operation *> &chain,
+                            unsigned depth = 8) {
+  ElementsAttr attr;
   if (matchPattern(v, m_Constant(&attr))) {
     if (Operation *def = v.getDefiningOp())
       chain.insert(def);
@@ -423,7 +456,7 @@ DenseElementsAttr foldToConstant(Value v, SetVector<Operation *> &chain,
       chain.insert(operand.getDefiningOp());
       continue;
     }
-    DenseElementsAttr folded = foldToConstant(operand, chain, depth - 1);
+    ElementsAttr folded = foldToConstant(operand, chain, depth - 1);
     if (!folded)
       return {};
     operands.push_back(folded);
@@ -433,7 +466,7 @@ DenseElementsAttr foldToConstant(Value v, SetVector<Operation *> &chain,
       results.size() != def->getNumResults())
     return {};
   chain.insert(def);
-  return dyn_cast_or_null<DenseElementsAttr>(dyn_cast<Attribute>(
+  return dyn_cast_or_null<ElementsAttr>(dyn_cast<Attribute>(
       results[cast<OpResult>(v).getResultNumber()]));
 }
 
@@ -587,26 +620,27 @@ struct ConvertQPrepToQuantPass
       if (!qtype)
         return failure();
       auto qtensor = RankedTensorType::get(type.getShape(), qtype);
-      DenseElementsAttr values;
       SetVector<Operation *> chain;
       Value quantized;
+      std::optional<FloatValues> values;
       if (foldQuantize && type.hasStaticShape())
-        values = foldToConstant(input, chain);
-      if (values && values.getType() == type &&
-          isa<FloatType>(values.getElementType())) {
+        if (ElementsAttr attr = foldToConstant(input, chain))
+          if (attr.getShapedType() == type)
+            values = FloatValues::get(attr);
+      if (values) {
         auto storageType = RankedTensorType::get(
             type.getShape(), IntegerType::get(&getContext(),
                                               qtype.getStorageTypeIntegralWidth()));
         DenseElementsAttr folded;
         switch (storageType.getElementTypeBitWidth()) {
         case 8:
-          folded = quantizeDense<int8_t>(values, q, storageType);
+          folded = quantizeDense<int8_t>(*values, q, storageType);
           break;
         case 16:
-          folded = quantizeDense<int16_t>(values, q, storageType);
+          folded = quantizeDense<int16_t>(*values, q, storageType);
           break;
         default:
-          folded = quantizeDense<int32_t>(values, q, storageType);
+          folded = quantizeDense<int32_t>(*values, q, storageType);
           break;
         }
         Value ints = arith::ConstantOp::create(b, loc, folded);

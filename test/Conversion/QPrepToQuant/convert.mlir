@@ -219,3 +219,26 @@ func.func @bf16_placeholder(%x: tensor<3xbf16>) -> tensor<3xbf16> {
   %0 = qprep.observe %x, @f16 : tensor<3xbf16>
   return %0 : tensor<3xbf16>
 }
+
+// -----
+
+// Weights in a float32 dense_resource blob (what exporters write) are
+// folded too: [0.5, -1.0, 0.25, 2.0] / [0.25, 0.5] per channel.
+
+// CHECK-LABEL: func.func @resource
+// CHECK-NEXT: %[[I:.*]] = arith.constant dense<{{\[\[}}2, -4], [0, 4]]> : tensor<2x2xi8>
+// CHECK-NEXT: quant.scast %[[I]] : tensor<2x2xi8> to tensor<2x2x!quant.uniform<i8:f32:0, {2.500000e-01,5.000000e-01}>>
+// CHECK-NOT: dense_resource<blob
+qprep.observer @w = #qprep.qspec<i8, qscheme = per_channel_symmetric, ch_axis = 0> {min_val = array<f32: -1.0, 0.25>, max_val = array<f32: 0.5, 2.0>, scale = array<f32: 0.25, 0.5>, zero_point = array<i64: 0, 0>}
+func.func @resource() -> tensor<2x2xf32> {
+  %c = "tosa.const"() {values = dense_resource<blob1> : tensor<2x2xf32>} : () -> tensor<2x2xf32>
+  %0 = qprep.observe %c, @w : tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      blob1: "0x040000000000003F000080BF0000803E00000040"
+    }
+  }
+#-}
