@@ -23,6 +23,7 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
 #include <limits>
 
 #include "qprep/Runtime/QPrepRuntime.h"
@@ -103,15 +104,83 @@ std::string process(const std::string &text, const std::string &pipeline,
 namespace {
 using FloatArray = py::array_t<float, py::array::forcecast>;
 
+// The low-level functions check their arguments here, at the boundary: the
+// runtime takes them as PyTorch's observers hold them (float32, valid enum
+// codes, a valid range) and computes garbage otherwise.
+
+/// A Python float as float32: NaN and values beyond float32 are errors (a
+/// C++ cast would be undefined there); +-inf only where `allowInf`.
+float toF32(double v, const char *name, bool allowInf) {
+  if (std::isnan(v))
+    throw QPrepError(std::string(name) + " is NaN");
+  if (std::isinf(v)) {
+    if (!allowInf)
+      throw QPrepError(std::string(name) + " must be finite");
+    return static_cast<float>(v);
+  }
+  if (std::fabs(v) > std::numeric_limits<float>::max())
+    throw QPrepError(std::string(name) + " = " + std::to_string(v) +
+                     " is beyond float32");
+  return static_cast<float>(v);
+}
+
+/// What qprep_calculate_qparams needs of its configuration.
+qprep_qparams_config checkedConfig(int qscheme, int dtypeKind,
+                                   int64_t quantMin, int64_t quantMax,
+                                   bool customRange, double eps) {
+  if (qscheme < QPREP_PER_TENSOR_AFFINE ||
+      qscheme > QPREP_PER_CHANNEL_AFFINE_FLOAT_QPARAMS)
+    throw QPrepError("qscheme must be a qprep_qscheme code (0..4), got " +
+                     std::to_string(qscheme));
+  if (dtypeKind < QPREP_DTYPE_OTHER || dtypeKind > QPREP_DTYPE_U16)
+    throw QPrepError("dtype_kind must be a qprep_dtype_kind code (0..2), got " +
+                     std::to_string(dtypeKind));
+  if (quantMin >= quantMax)
+    throw QPrepError("quant_min (" + std::to_string(quantMin) +
+                     ") must be less than quant_max (" +
+                     std::to_string(quantMax) + ")");
+  if (quantMin > 0 || quantMax < 0)
+    throw QPrepError("quantization range [" + std::to_string(quantMin) + ", " +
+                     std::to_string(quantMax) + "] must include 0");
+  if (quantMin < std::numeric_limits<int32_t>::min() ||
+      quantMax > std::numeric_limits<int32_t>::max())
+    throw QPrepError("quantization range [" + std::to_string(quantMin) + ", " +
+                     std::to_string(quantMax) + "] is beyond int32");
+  float e = toF32(eps, "eps", /*allowInf=*/false);
+  if (!(e > 0.0f))
+    throw QPrepError("eps = " + std::to_string(eps) +
+                     " must be positive and non-zero as float32");
+  return qprep_qparams_config{qscheme, dtypeKind, quantMin, quantMax,
+                              customRange, e};
+}
+
+/// A histogram's bin count, as the dialect bounds it.
+void checkBins(int64_t bins, const char *name) {
+  if (bins <= 0 || bins > (int64_t(1) << 20))
+    throw QPrepError(std::string(name) + " must be in [1, 1048576], got " +
+                     std::to_string(bins));
+}
+
+/// A running (min, max) state: nothing seen (inf, -inf) or finite min <= max.
+std::pair<float, float> checkedState(double minVal, double maxVal) {
+  float mn = toF32(minVal, "min_val", true), mx = toF32(maxVal, "max_val", true);
+  bool fresh = mn == std::numeric_limits<float>::infinity() &&
+               mx == -std::numeric_limits<float>::infinity();
+  if (!fresh && !(std::isfinite(mn) && std::isfinite(mx) && mn <= mx))
+    throw QPrepError("(min_val, max_val) must be (inf, -inf) before any data "
+                     "or finite with min_val <= max_val");
+  return {mn, mx};
+}
+
 /// qprep_calculate_qparams on lists; returns (scales, zero_points).
 py::tuple calculateQParams(std::vector<float> minVals,
                            std::vector<float> maxVals, int qscheme,
                            int dtypeKind, int64_t quantMin, int64_t quantMax,
-                           bool customRange, float eps) {
+                           bool customRange, double eps) {
   if (minVals.size() != maxVals.size())
     throw QPrepError("min_vals and max_vals differ in length");
-  qprep_qparams_config config{qscheme, dtypeKind, quantMin, quantMax,
-                              customRange, eps};
+  qprep_qparams_config config =
+      checkedConfig(qscheme, dtypeKind, quantMin, quantMax, customRange, eps);
   size_t n = std::max<size_t>(minVals.size(), 1);
   std::vector<float> scales(n), zpF(n);
   std::vector<int64_t> zpI(n);
@@ -128,10 +197,20 @@ py::tuple calculateQParams(std::vector<float> minVals,
 }
 
 /// qprep_minmax_update on a float32 numpy array of any strides (no copy).
-py::tuple minmaxUpdate(py::array data, int64_t chAxis, float averagingConstant,
+py::tuple minmaxUpdate(py::array data, int64_t chAxis, double averagingConstant,
                        std::vector<float> minVals, std::vector<float> maxVals) {
   if (!py::isinstance<py::array_t<float>>(data))
     throw QPrepError("minmax_update takes a float32 array");
+  if (chAxis < -1 || chAxis >= data.ndim())
+    throw QPrepError("ch_axis must be -1 (per tensor) or a dimension of the "
+                     "array (0.." +
+                     std::to_string(data.ndim() - 1) + "), got " +
+                     std::to_string(chAxis));
+  float c = toF32(averagingConstant, "averaging_constant", false);
+  if (!(c <= 1.0f))
+    throw QPrepError("averaging_constant must be at most 1 (0 or less: plain "
+                     "min/max), got " +
+                     std::to_string(averagingConstant));
   std::vector<int64_t> sizes(data.ndim()), strides(data.ndim());
   for (py::ssize_t d = 0; d < data.ndim(); ++d) {
     sizes[d] = data.shape(d);
@@ -145,7 +224,7 @@ py::tuple minmaxUpdate(py::array data, int64_t chAxis, float averagingConstant,
   if (minVals.size() != channels || maxVals.size() != channels)
     throw QPrepError("statistics have the wrong number of channels");
   qprep_minmax_update(static_cast<const float *>(data.data()), data.ndim(),
-                      sizes.data(), strides.data(), chAxis, averagingConstant,
+                      sizes.data(), strides.data(), chAxis, c,
                       minVals.data(), maxVals.data());
   return py::make_tuple(minVals, maxVals);
 }
@@ -153,40 +232,53 @@ py::tuple minmaxUpdate(py::array data, int64_t chAxis, float averagingConstant,
 /// One HistogramObserver forward on a float32 array (any strides: it is
 /// copied contiguous first). state = (hist, min, max); hist empty = new.
 py::tuple histogramUpdate(FloatArray data, std::vector<float> hist,
-                          float minVal, float maxVal, int64_t bins) {
+                          double minVal, double maxVal, int64_t bins) {
+  checkBins(bins, "bins");
+  auto [mn, mx] = checkedState(minVal, maxVal);
   py::array_t<float, py::array::c_style | py::array::forcecast> flat(data);
   if (hist.empty()) {
     hist.assign(bins, 0.0f);
   } else if (static_cast<int64_t>(hist.size()) != bins) {
     throw QPrepError("histogram has the wrong number of bins");
   }
-  qprep_histogram_update(flat.data(), flat.size(), hist.data(), bins, &minVal,
-                         &maxVal);
-  return py::make_tuple(hist, minVal, maxVal);
+  qprep_histogram_update(flat.data(), flat.size(), hist.data(), bins, &mn,
+                         &mx);
+  return py::make_tuple(hist, mn, mx);
 }
 
 /// _non_linear_param_search; None before any data.
 py::object histogramSearch(
     py::array_t<float, py::array::c_style | py::array::forcecast> hist,
-    float minVal, float maxVal, int64_t dstNbins) {
+    double minVal, double maxVal, int64_t dstNbins) {
+  checkBins(hist.size(), "the histogram's length");
+  checkBins(dstNbins, "dst_nbins");
+  auto [mn, mx] = checkedState(minVal, maxVal);
   float lo, hi;
-  if (qprep_histogram_search(hist.data(), hist.size(), minVal, maxVal,
-                             dstNbins, &lo, &hi) == QPREP_UNCALIBRATED)
+  if (qprep_histogram_search(hist.data(), hist.size(), mn, mx, dstNbins, &lo,
+                             &hi) == QPREP_UNCALIBRATED)
     return py::none();
   return py::make_tuple(lo, hi);
 }
 
 /// HistogramObserver.calculate_qparams; returns (scale, zero_point).
-py::tuple histogramQParams(std::vector<float> hist, float minVal, float maxVal,
-                           int64_t dstNbins, int qscheme, int dtypeKind,
-                           int64_t quantMin, int64_t quantMax,
-                           bool customRange, float eps) {
-  qprep_qparams_config config{qscheme, dtypeKind, quantMin, quantMax,
-                              customRange, eps};
+py::tuple histogramQParams(std::vector<float> hist, double minVal,
+                           double maxVal, int64_t dstNbins, int qscheme,
+                           int dtypeKind, int64_t quantMin, int64_t quantMax,
+                           bool customRange, double eps) {
+  checkBins(hist.size(), "the histogram's length");
+  checkBins(dstNbins, "dst_nbins");
+  auto [mn, mx] = checkedState(minVal, maxVal);
+  qprep_qparams_config config =
+      checkedConfig(qscheme, dtypeKind, quantMin, quantMax, customRange, eps);
+  if (qscheme != QPREP_PER_TENSOR_AFFINE &&
+      qscheme != QPREP_PER_TENSOR_SYMMETRIC)
+    throw QPrepError("a histogram observer is per-tensor (qscheme 0 or 1), "
+                     "got " +
+                     std::to_string(qscheme));
   float scale;
   int64_t zp;
-  int32_t rc = qprep_histogram_qparams(&config, hist.data(), hist.size(),
-                                       minVal, maxVal, dstNbins, &scale, &zp);
+  int32_t rc = qprep_histogram_qparams(&config, hist.data(), hist.size(), mn,
+                                       mx, dstNbins, &scale, &zp);
   if (rc < 0)
     throw QPrepError("histogram search gave min_val > max_val");
   return py::make_tuple(scale, zp);

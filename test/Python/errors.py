@@ -53,3 +53,38 @@ try:
     qprep.Calibrator(open(f"{inputs}/huge_shape.mlir").read())
 except qprep.Error as e:
     print("huge:", e)
+
+# The low-level functions check their arguments (they used to compute
+# garbage, with undefined NaN -> int conversions on the way).
+from qprep import _qprep as q  # noqa: E402
+
+x = np.linspace(-1, 1, 16, dtype=np.float32)
+for name, call in [
+        ("qscheme", lambda: q.calculate_qparams([0.0], [1.0], 7, 0, -128, 127, False, 1e-7)),
+        ("dtype_kind", lambda: q.calculate_qparams([0.0], [1.0], 0, 5, -128, 127, False, 1e-7)),
+        ("reversed range", lambda: q.calculate_qparams([0.0], [1.0], 0, 0, 0, -5, True, 1e-7)),
+        ("range without 0", lambda: q.calculate_qparams([0.0], [1.0], 0, 1, 1, 255, True, 1e-7)),
+        ("range beyond int32", lambda: q.calculate_qparams([0.0], [1.0], 0, 0, -2**40, 127, True, 1e-7)),
+        ("eps < 0", lambda: q.calculate_qparams([0.0], [1.0], 0, 0, -128, 127, False, -1.0)),
+        ("eps 0 in float32", lambda: q.calculate_qparams([0.0], [0.0], 0, 1, 0, 255, False, 1e-320)),
+        ("eps beyond float32", lambda: q.calculate_qparams([0.0], [0.0], 0, 1, 0, 255, False, 1e300)),
+        ("bins = 0", lambda: q.histogram_update(x, [], float("inf"), float("-inf"), 0)),
+        ("bins = 1e9", lambda: q.histogram_update(x, [], float("inf"), float("-inf"), 10**9)),
+        ("NaN state", lambda: q.histogram_update(x, [], float("nan"), 1.0, 16)),
+        ("min > max state", lambda: q.histogram_update(x, [0.0] * 16, 2.0, 1.0, 16)),
+        ("dst_nbins = 0", lambda: q.histogram_search(np.ones(16, np.float32), 0.0, 1.0, 0)),
+        ("empty histogram", lambda: q.histogram_search(np.ones(0, np.float32), 0.0, 1.0, 256)),
+        ("per-channel histogram qparams",
+         lambda: q.histogram_qparams([1.0] * 16, 0.0, 1.0, 256, 2, 0, -128, 127, False, 1e-7)),
+        ("ch_axis", lambda: q.minmax_update(x.reshape(4, 4), 2, 0.0, [], [])),
+        ("averaging_constant", lambda: q.minmax_update(x, -1, 2.0, [], [])),
+        ("averaging_constant NaN", lambda: q.minmax_update(x, -1, float("nan"), [], [])),
+]:
+    try:
+        call()
+        print("boundary", name, "accepted")
+    except qprep.Error as e:
+        print("boundary", name, ":", e)
+# Valid calls still work: eps denormal in float32, a fresh state.
+print("valid", q.calculate_qparams([-1.0], [1.0], 0, 0, -128, 127, False, 1e-45)[1],
+      q.histogram_update(x, [], float("inf"), float("-inf"), 16)[1:])
