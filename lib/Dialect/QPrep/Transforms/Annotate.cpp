@@ -409,7 +409,8 @@ LogicalResult Materializer::run() {
         if (failed(attr))
           return failure();
         argOutputs[cast<BlockArgument>(c->value).getArgNumber()] = *attr;
-      } else if (Operation *out = c->getOutputOp()) {
+      } else if (Operation *out = c->getOutputOp();
+                 out && out->getNumResults() > 0) {
         FailureOr<Attribute> attr = toAttr(*ann->output, out, c->getLoc());
         if (failed(attr))
           return failure();
