@@ -155,3 +155,26 @@ func.func @torch_mlir_style(%x: tensor<1x4x4x3xf32>, %skip: tensor<1x4x4x4xf32>)
   %y = linalg.add ins(%mm, %bb2 : tensor<1x4xf32>, tensor<1x4xf32>) outs(%eb : tensor<1x4xf32>) -> tensor<1x4xf32> loc("fc")
   return %y : tensor<1x4xf32>
 }
+
+// -----
+
+// linalg.batch_matmul with a constant right-hand side is linear (the output
+// feature is axis 2 of [B, K, N]); of two activations it is a matmul, which
+// XNNPACK does not annotate.
+// CHECK-LABEL: func.func @batch_matmul
+// CHECK: linalg.batch_matmul
+// CHECK-SAME: qprep.inputs = [#{{qspec[0-9]*}}, #[[W2:qspec[0-9]*]]], qprep.outputs = [#{{qspec[0-9]*}}]
+// CHECK: linalg.batch_matmul
+// CHECK-NOT: qprep.
+// CHECK-SAME: -> tensor<2x3x5xf32>
+// GRAPH-LABEL: remark: linear: args [placeholder, constant], weight arg 1 axis 2, users [output]
+// GRAPH: remark: matmul: args [placeholder, placeholder], users [output]
+func.func @batch_matmul(%a: tensor<2x3x4xf32>, %b: tensor<2x4x5xf32>) -> (tensor<2x3x5xf32>, tensor<2x3x5xf32>) {
+  %w = arith.constant dense<0.5> : tensor<2x4x5xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x3x5xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
+  %l = linalg.batch_matmul ins(%a, %w : tensor<2x3x4xf32>, tensor<2x4x5xf32>) outs(%init : tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
+  %m = linalg.batch_matmul ins(%a, %b : tensor<2x3x4xf32>, tensor<2x4x5xf32>) outs(%init : tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
+  return %l, %m : tensor<2x3x5xf32>, tensor<2x3x5xf32>
+}
