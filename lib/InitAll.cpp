@@ -2,6 +2,7 @@
 
 #include "qprep/InitAll.h"
 #include "qprep/Conversion/Passes.h"
+#include "qprep/Conversion/Pipelines.h"
 #include "qprep/Dialect/QPrep/IR/QPrepDialect.h"
 #include "qprep/Dialect/QPrep/Transforms/BufferizableOpInterfaceImpl.h"
 #include "qprep/Dialect/QPrep/Transforms/Passes.h"
@@ -18,4 +19,5 @@ void mlir::qprep::registerAllPasses() {
   registerQPrepPasses();
   registerQPrepConversionPasses();
   registerPreparePipeline();
+  registerLoweringPipelines();
 }

@@ -2,13 +2,16 @@
 
 #include "qprep/Runner/Calibrator.h"
 #include "qprep/Conversion/Passes.h"
-#include "qprep/Dialect/QPrep/IR/QPrepOps.h"
+#include "qprep/Conversion/Pipelines.h"
+#include "qprep/Conversion/QPrepToLoops/QPrepToLoops.h"
+#include "qprep/Dialect/QPrep/IR/ObserverModel.h"
+#include "qprep/Dialect/QPrep/IR/QPrepDialect.h"
 #include "qprep/Dialect/QPrep/Transforms/Pipelines.h"
-#include "qprep/Runtime/QPrepRuntime.h"
+#include "qprep/Runtime/CalibrationABI.h"
 
-#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Builders.h"
@@ -28,14 +31,13 @@
 
 using namespace mlir;
 using namespace mlir::qprep;
+namespace abi = mlir::qprep::abi;
 
 namespace {
-/// A rank-1 memref descriptor, as the C interface takes it.
-struct Memref1D {
-  void *allocated, *aligned;
-  int64_t offset = 0, size, stride = 1;
-  Memref1D(void *data, int64_t n) : allocated(data), aligned(data), size(n) {}
-};
+/// The wrappers around the entry function that the runner calls: without
+/// results (calibration), and with the results copied into caller buffers.
+constexpr const char *kCalibrateFn = "__qprep_calibrate";
+constexpr const char *kForwardFn = "__qprep_forward";
 
 std::string typeString(Type type) {
   std::string s;
@@ -49,56 +51,29 @@ llvm::Error error(const Twine &msg) {
 }
 
 template <typename Fn>
-llvm::Expected<Fn> lookupFn(ExecutionEngine &engine, const std::string &name) {
-  auto sym = engine.lookup("_mlir_ciface_" + name);
+llvm::Expected<Fn> lookupFn(ExecutionEngine &engine, StringRef name) {
+  auto sym = engine.lookup(abi::cInterface(name.str()));
   if (!sym)
     return error("no generated function " + name + ": " +
                  llvm::toString(sym.takeError()));
   return reinterpret_cast<Fn>(*sym);
 }
 
-/// What the report says of an observer before lowering removes it.
+/// What the report says of an observer, from its model.
 ObserverResult describe(ObserverOp obs) {
+  ObserverModel m = ObserverModel::get(obs);
   ObserverResult info;
   info.name = obs.getSymName().str();
-  auto range = [&](Type dtype, std::optional<int64_t> qmin,
-                   std::optional<int64_t> qmax) {
-    std::tie(info.quantMin, info.quantMax) =
-        calculateQMinQMax(dtype, qmin, qmax, false);
-    info.customRange = qmin.has_value() && qmax.has_value();
-  };
-  if (auto fixed = dyn_cast<FixedQSpecAttr>(obs.getSpec())) {
-    info.kind = "fixed";
-    info.dtype = typeString(fixed.getDtype());
-    info.qscheme =
-        stringifyQScheme(fixed.getQscheme().value_or(QScheme::per_tensor_affine))
-            .str();
-    range(fixed.getDtype(), fixed.getQuantMin(), fixed.getQuantMax());
-    return info;
-  }
-  if (auto derived = dyn_cast<DerivedQSpecAttr>(obs.getSpec())) {
-    info.kind = "derived";
-    info.dtype = typeString(derived.getDtype());
-    info.qscheme = stringifyQScheme(derived.getEffectiveQScheme()).str();
-    range(derived.getDtype(), derived.getQuantMin(), derived.getQuantMax());
-    for (Attribute from : derived.getDerivedFrom())
-      if (auto sym = dyn_cast<FlatSymbolRefAttr>(from))
-        info.derivedFrom.push_back(sym.getValue().str());
-    return info;
-  }
-  auto spec = cast<QSpecAttr>(obs.getSpec());
-  ObserverAttr o = spec.getObserver();
-  info.kind = stringifyObserverKind(o.getKind()).str();
-  if (o.getKind() == ObserverKind::histogram)
-    info.histogram.resize(o.getBins());
-  std::tie(info.quantMin, info.quantMax) = spec.getEffectiveRange();
-  info.customRange =
-      spec.getQuantMin().has_value() && spec.getQuantMax().has_value();
-  info.eps = static_cast<float>(o.getEps().convertToDouble());
-  info.dtype = typeString(spec.getDtype());
-  info.qscheme = stringifyQScheme(spec.getEffectiveQScheme()).str();
-  info.floatZeroPoint =
-      spec.getEffectiveQScheme() == QScheme::per_channel_affine_float_qparams;
+  info.kind = m.className;
+  info.dtype = typeString(m.dtype);
+  info.qscheme = stringifyQScheme(m.qscheme).str();
+  info.quantMin = m.quantMin;
+  info.quantMax = m.quantMax;
+  info.customRange = m.customRange;
+  info.eps = m.hasStatistics() ? m.eps : 0.0f;
+  info.floatZeroPoint = m.hasFloatQParams();
+  for (FlatSymbolRefAttr from : m.derivedFrom)
+    info.derivedFrom.push_back(from.getValue().str());
   return info;
 }
 
@@ -135,7 +110,8 @@ void mlir::qprep::registerCalibratorTranslations(DialectRegistry &registry) {
 Calibrator::~Calibrator() = default;
 
 llvm::Expected<std::unique_ptr<Calibrator>>
-Calibrator::create(OwningOpRef<ModuleOp> module, StringRef entry) {
+Calibrator::create(OwningOpRef<ModuleOp> module, StringRef entry,
+                   const CalibratorOptions &options) {
   static bool targetReady = [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
@@ -197,9 +173,10 @@ Calibrator::create(OwningOpRef<ModuleOp> module, StringRef entry) {
     OpBuilder b(ctx);
     b.setInsertionPointToEnd(module->getBody());
     auto wrapper = func::FuncOp::create(
-        b, func.getLoc(), "__qprep_calibrate",
+        b, func.getLoc(), kCalibrateFn,
         b.getFunctionType(func.getArgumentTypes(), {}));
-    wrapper->setAttr("llvm.emit_c_interface", b.getUnitAttr());
+    wrapper->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                     b.getUnitAttr());
     Block *body = wrapper.addEntryBlock();
     b.setInsertionPointToStart(body);
     func::CallOp::create(b, func.getLoc(), func, body->getArguments());
@@ -216,9 +193,10 @@ Calibrator::create(OwningOpRef<ModuleOp> module, StringRef entry) {
       argTypes.push_back(
           MemRefType::get(tensor.getShape(), tensor.getElementType()));
     }
-    auto wrapper = func::FuncOp::create(b, func.getLoc(), "__qprep_forward",
+    auto wrapper = func::FuncOp::create(b, func.getLoc(), kForwardFn,
                                         b.getFunctionType(argTypes, {}));
-    wrapper->setAttr("llvm.emit_c_interface", b.getUnitAttr());
+    wrapper->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                     b.getUnitAttr());
     Block *body = wrapper.addEntryBlock();
     b.setInsertionPointToStart(body);
     unsigned numInputs = func.getNumArguments();
@@ -235,42 +213,34 @@ Calibrator::create(OwningOpRef<ModuleOp> module, StringRef entry) {
   for (auto obs : module->getOps<ObserverOp>())
     cal->observers.push_back(describe(obs));
 
-  // Lower in two steps: up to the observer loops (whose generated functions
-  // tell the channel counts), then to LLVM.
+  // qprep-lower-to-llvm, after the caller's front end (default: TOSA).
   PassManager lower(ctx, ModuleOp::getOperationName());
-  // quant.qcast / quant.dcast (a converted model) first: the TOSA pipeline
-  // canonicalizes, and upstream folds dcast(qcast(x)) to x.
-  lower.addPass(createLowerQuantPass());
-  TosaToLinalgOptions tosaOptions;
-  tosa::addTosaToLinalgPasses(lower, tosaOptions);
-  if (failed(parsePassPipeline(
-          "func.func(tosa-to-arith,tosa-to-tensor),"
-          "one-shot-bufferize{bufferize-function-boundaries "
-          "function-boundary-type-conversion=identity-layout-map},"
-          "convert-qprep-to-loops",
-          lower)))
-    return error("bad lowering pipeline (are the upstream passes registered?)");
-  if (failed(lower.run(*module)))
-    return error("lowering the observers failed");
-  for (ObserverResult &info : cal->observers) {
-    auto f = module->lookupSymbol<func::FuncOp>("qprep_qparams_" + info.name);
-    if (!f)
-      return error("no generated qprep_qparams_" + info.name);
-    info.channels = cast<MemRefType>(f.getArgumentTypes()[0]).getDimSize(0);
-    info.hasStats = static_cast<bool>(
-        module->lookupSymbol<func::FuncOp>("qprep_stats_" + info.name));
+  LowerToLLVMOptions lowerOptions;
+  if (options.frontend) {
+    options.frontend(lower);
+    lowerOptions.tosa = false;
   }
-  PassManager toLLVM(ctx, ModuleOp::getOperationName());
-  if (failed(parsePassPipeline(
-          "canonicalize,buffer-deallocation-pipeline,"
-          "convert-bufferization-to-memref,convert-linalg-to-loops,"
-          "convert-vector-to-scf,convert-scf-to-cf,expand-strided-metadata,"
-          "lower-affine,finalize-memref-to-llvm,convert-vector-to-llvm,"
-          "convert-to-llvm,reconcile-unrealized-casts",
-          toLLVM)))
-    return error("bad lowering pipeline");
-  if (failed(toLLVM.run(*module)))
+  buildLowerToLLVMPipeline(lower, lowerOptions);
+  if (failed(lower.run(*module)))
     return error("lowering to LLVM failed");
+
+  // What the conversion generated for each observer.
+  FailureOr<SmallVector<ObserverFunctions>> layouts =
+      readObserverLayouts(*module);
+  if (failed(layouts))
+    return error("the lowered module has no readable observer layouts");
+  llvm::StringMap<const ObserverFunctions *> byName;
+  for (const ObserverFunctions &f : *layouts)
+    byName[f.observer] = &f;
+  for (ObserverResult &info : cal->observers) {
+    const ObserverFunctions *f = byName.lookup(info.name);
+    if (!f)
+      return error("no layout for observer @" + info.name);
+    info.channels = f->channels;
+    info.hasStats = !f->stats.empty();
+    info.histogram.assign(f->bins, 0.0f);
+    cal->functions.push_back(*f);
+  }
 
   // -O3; the transformer is a non-owning reference: keep it alive.
   auto transformer = makeOptimizingTransformer(3, 0, nullptr);
@@ -289,7 +259,7 @@ Calibrator::create(OwningOpRef<ModuleOp> module, StringRef entry) {
 }
 
 llvm::Expected<double> Calibrator::run(ArrayRef<float *> inputs) {
-  return invoke("__qprep_calibrate", inputs, {});
+  return invoke(kCalibrateFn, inputs, {});
 }
 
 llvm::Expected<double> Calibrator::run(ArrayRef<float *> inputs,
@@ -299,7 +269,7 @@ llvm::Expected<double> Calibrator::run(ArrayRef<float *> inputs,
   if (outputs.size() != resultShapes.size())
     return error("the entry function has " + Twine(resultShapes.size()) +
                  " results, got " + Twine(outputs.size()) + " output buffers");
-  return invoke("__qprep_forward", inputs, outputs);
+  return invoke(kForwardFn, inputs, outputs);
 }
 
 llvm::Expected<double> Calibrator::invoke(StringRef wrapper,
@@ -333,7 +303,7 @@ llvm::Expected<double> Calibrator::invoke(StringRef wrapper,
   qprep_take_error(nullptr, 0); // nothing stale from an earlier caller
   auto t0 = std::chrono::steady_clock::now();
   if (llvm::Error err =
-          engine->invokePacked(("_mlir_ciface_" + wrapper).str(), args))
+          engine->invokePacked(abi::cInterface(wrapper.str()), args))
     return std::move(err);
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
@@ -348,7 +318,7 @@ llvm::Expected<double> Calibrator::invoke(StringRef wrapper,
 }
 
 llvm::Error Calibrator::reset() {
-  auto fn = lookupFn<void (*)()>(*engine, "qprep_reset");
+  auto fn = lookupFn<abi::ResetFnTy>(*engine, abi::kResetFn);
   if (!fn)
     return fn.takeError();
   (*fn)();
@@ -356,8 +326,12 @@ llvm::Error Calibrator::reset() {
 }
 
 llvm::Expected<std::vector<ObserverResult>> Calibrator::results() {
+  auto update = lookupFn<abi::UpdateQParamsFnTy>(*engine, abi::kUpdateQParamsFn);
+  if (!update)
+    return update.takeError();
+  (*update)();
   std::vector<ObserverResult> out = observers;
-  for (ObserverResult &info : out) {
+  for (auto [info, fns] : llvm::zip(out, functions)) {
     int64_t n = info.channels;
     info.min.assign(info.hasStats ? n : 0, 0.0f);
     info.max.assign(info.hasStats ? n : 0, 0.0f);
@@ -365,28 +339,28 @@ llvm::Expected<std::vector<ObserverResult>> Calibrator::results() {
     info.zeroPointF.assign(n, 0.0f);
     info.zeroPoint.assign(n, 0);
     if (info.hasStats) {
-      auto stats = lookupFn<void (*)(Memref1D *, Memref1D *)>(
-          *engine, "qprep_stats_" + info.name);
+      auto stats = lookupFn<abi::StatsFnTy>(*engine, fns.stats);
       if (!stats)
         return stats.takeError();
-      Memref1D a(info.min.data(), n), b(info.max.data(), n);
+      auto a = abi::contiguous(info.min.data(), n);
+      auto b = abi::contiguous(info.max.data(), n);
       (*stats)(&a, &b);
     }
-    if (!info.histogram.empty()) {
-      auto read = lookupFn<void (*)(Memref1D *)>(*engine,
-                                                 "qprep_histogram_" + info.name);
+    if (!fns.histogram.empty()) {
+      auto read = lookupFn<abi::HistogramFnTy>(*engine, fns.histogram);
       if (!read)
         return read.takeError();
-      Memref1D h(info.histogram.data(), info.histogram.size());
+      auto h = abi::contiguous(info.histogram.data(),
+                               static_cast<int64_t>(info.histogram.size()));
       (*read)(&h);
     }
-    auto qparams = lookupFn<int32_t (*)(Memref1D *, Memref1D *, Memref1D *)>(
-        *engine, "qprep_qparams_" + info.name);
+    auto qparams = lookupFn<abi::QParamsFnTy>(*engine, fns.qparams);
     if (!qparams)
       return qparams.takeError();
-    Memref1D s(info.scale.data(), n), z(info.zeroPoint.data(), n),
-        zf(info.zeroPointF.data(), n);
-    info.status = (*qparams)(&s, &z, &zf);
+    auto sc = abi::contiguous(info.scale.data(), n);
+    auto z = abi::contiguous(info.zeroPoint.data(), n);
+    auto zf = abi::contiguous(info.zeroPointF.data(), n);
+    info.status = (*qparams)(&sc, &z, &zf);
     if (info.status == QPREP_ERR_MIN_GT_MAX)
       info.error = "statistics have min > max or NaN (NaN in the data?)";
     else if (info.status == QPREP_ERR_NOT_FINITE)

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qprep/Runtime/QPrepRuntime.h"
+#include "qprep/Runtime/CalibrationABI.h"
 
 #include <algorithm>
 #include <cstring>
@@ -19,9 +19,8 @@ template <typename T> struct View {
   int64_t size, stride;
   T &operator[](int64_t i) const { return base[i * stride]; }
 };
-template <typename M> auto view(M *m) {
-  return View<std::remove_pointer_t<decltype(m->aligned)>>{
-      m->aligned + m->offset, m->size, m->stride};
+template <typename T> View<T> view(StridedMemRefType<T, 1> *m) {
+  return View<T>{m->data + m->offset, m->sizes[0], m->strides[0]};
 }
 template <typename T> std::vector<T> load(View<T> v) {
   std::vector<T> out(v.size);
@@ -32,10 +31,10 @@ template <typename T> std::vector<T> load(View<T> v) {
 } // namespace
 
 extern "C" int32_t _mlir_ciface_qprep_rt_qparams(
-    qprep_memref_f32 *minM, qprep_memref_f32 *maxM, int32_t qscheme,
+    mlir::qprep::abi::MemRefF32 *minM, mlir::qprep::abi::MemRefF32 *maxM, int32_t qscheme,
     int32_t dtypeKind, int64_t qmin, int64_t qmax, int32_t customRange,
-    float eps, qprep_memref_f32 *scalesM, qprep_memref_i64 *zpM,
-    qprep_memref_f32 *zpFM) {
+    float eps, mlir::qprep::abi::MemRefF32 *scalesM, mlir::qprep::abi::MemRefI64 *zpM,
+    mlir::qprep::abi::MemRefF32 *zpFM) {
   qprep_qparams_config config{qscheme, dtypeKind, qmin, qmax, customRange,
                               eps};
   std::vector<float> mins = load(view(minM)), maxs = load(view(maxM));
@@ -58,16 +57,16 @@ extern "C" int32_t _mlir_ciface_qprep_rt_qparams(
 }
 
 extern "C" void _mlir_ciface_qprep_rt_histogram_range(
-    qprep_memref_f32 *stateMin, qprep_memref_f32 *stateMax, float xmin,
-    float xmax, int64_t bins, qprep_memref_f32 *range) {
+    mlir::qprep::abi::MemRefF32 *stateMin, mlir::qprep::abi::MemRefF32 *stateMax, float xmin,
+    float xmax, int64_t bins, mlir::qprep::abi::MemRefF32 *range) {
   auto r = view(range);
   qprep_histogram_range(view(stateMin)[0], view(stateMax)[0], xmin, xmax,
                         bins, &r[0], &r[1]);
 }
 
 extern "C" void _mlir_ciface_qprep_rt_histogram_merge(
-    qprep_memref_f32 *histM, qprep_memref_f32 *stateMin,
-    qprep_memref_f32 *stateMax, qprep_memref_i32 *countsM, float xmin,
+    mlir::qprep::abi::MemRefF32 *histM, mlir::qprep::abi::MemRefF32 *stateMin,
+    mlir::qprep::abi::MemRefF32 *stateMax, mlir::qprep::abi::MemRefI32 *countsM, float xmin,
     float xmax) {
   auto hist = view(histM);
   auto counts = view(countsM);
@@ -90,11 +89,11 @@ extern "C" void _mlir_ciface_qprep_rt_histogram_merge(
 }
 
 extern "C" int32_t _mlir_ciface_qprep_rt_histogram_qparams(
-    qprep_memref_f32 *histM, qprep_memref_f32 *stateMin,
-    qprep_memref_f32 *stateMax, int64_t dstNbins, int32_t qscheme,
+    mlir::qprep::abi::MemRefF32 *histM, mlir::qprep::abi::MemRefF32 *stateMin,
+    mlir::qprep::abi::MemRefF32 *stateMax, int64_t dstNbins, int32_t qscheme,
     int32_t dtypeKind, int64_t qmin, int64_t qmax, int32_t customRange,
-    float eps, qprep_memref_f32 *scalesM, qprep_memref_i64 *zpM,
-    qprep_memref_f32 *zpFM) {
+    float eps, mlir::qprep::abi::MemRefF32 *scalesM, mlir::qprep::abi::MemRefI64 *zpM,
+    mlir::qprep::abi::MemRefF32 *zpFM) {
   qprep_qparams_config config{qscheme, dtypeKind, qmin, qmax, customRange,
                               eps};
   std::vector<float> h = load(view(histM));
@@ -114,7 +113,7 @@ namespace {
 thread_local std::string pendingError;
 } // namespace
 
-extern "C" void _mlir_ciface_qprep_rt_channel_mismatch(qprep_memref_i8 *nameM,
+extern "C" void _mlir_ciface_qprep_rt_channel_mismatch(mlir::qprep::abi::MemRefI8 *nameM,
                                                        int64_t axis,
                                                        int64_t expected,
                                                        int64_t got) {

@@ -12,10 +12,13 @@
 #ifndef QPREP_RUNNER_CALIBRATOR_H
 #define QPREP_RUNNER_CALIBRATOR_H
 
+#include "qprep/Conversion/QPrepToLoops/QPrepToLoops.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/Error.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +26,7 @@
 namespace mlir {
 class DialectRegistry;
 class ExecutionEngine;
+class OpPassManager;
 
 namespace qprep {
 
@@ -50,16 +54,25 @@ struct ObserverResult {
   std::vector<std::string> derivedFrom;
 };
 
+/// How a Calibrator lowers a model.
+struct CalibratorOptions {
+  /// Passes that bring the model's own ops to linalg/arith/tensor on tensors
+  /// (the rest of qprep-lower-to-llvm follows). Unset: TOSA to linalg, as
+  /// `qprep-lower-to-llvm{tosa=true}` (a no-op for modules without TOSA).
+  std::function<void(OpPassManager &)> frontend;
+};
+
 class Calibrator {
 public:
   ~Calibrator();
 
-  /// Prepares (if annotated), lowers and JIT-compiles `module`. The entry
-  /// function must take static-shape tensor<...xf32> arguments. Diagnostics of
-  /// failing passes go to the context's handler; the error says which step
-  /// failed.
+  /// Prepares (if annotated), lowers (qprep-lower-to-llvm) and JIT-compiles
+  /// `module`. The entry function must take static-shape tensor<...xf32>
+  /// arguments. Diagnostics of failing passes go to the context's handler;
+  /// the error says which step failed.
   static llvm::Expected<std::unique_ptr<Calibrator>>
-  create(OwningOpRef<ModuleOp> module, llvm::StringRef entry);
+  create(OwningOpRef<ModuleOp> module, llvm::StringRef entry,
+         const CalibratorOptions &options = {});
 
   /// The entry function's argument shapes.
   const std::vector<std::vector<int64_t>> &inputShapes() const {
@@ -111,6 +124,8 @@ private:
   std::vector<std::vector<int64_t>> resultShapes;
   std::string resultsError; // why run with outputs is unavailable
   std::vector<ObserverResult> observers; // descriptions, filled by results()
+  /// Per observer (same order): its generated functions.
+  std::vector<ObserverFunctions> functions;
   OwningOpRef<ModuleOp> prepared;        // before lowering
 };
 

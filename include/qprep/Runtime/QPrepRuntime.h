@@ -126,44 +126,11 @@ int32_t qprep_histogram_qparams(const qprep_qparams_config *config,
  * the reference build computes it (see Histogram.cpp). */
 float qprep_linspace_at(float start, float end, int64_t steps, int64_t idx);
 
-/*===------------------------------------------------------------------------===*
- * Entry points for lowered code (convert-qprep-to-loops). MLIR passes memrefs
- * to functions declared with `llvm.emit_c_interface` as pointers to these
- * rank-1 descriptors; the calls go to _mlir_ciface_<name>.
- *===------------------------------------------------------------------------===*/
-typedef struct qprep_memref_f32 {
-  float *allocated, *aligned;
-  int64_t offset, size, stride;
-} qprep_memref_f32;
-typedef struct qprep_memref_i32 {
-  int32_t *allocated, *aligned;
-  int64_t offset, size, stride;
-} qprep_memref_i32;
-typedef struct qprep_memref_i64 {
-  int64_t *allocated, *aligned;
-  int64_t offset, size, stride;
-} qprep_memref_i64;
-
-typedef struct qprep_memref_i8 {
-  char *allocated, *aligned;
-  int64_t offset, size, stride;
-} qprep_memref_i8;
-
 /* Run-time errors of generated code. A check that fails records its error
  * in thread-local state (the first one of a call wins) instead of stopping
  * the process; the generated code then skips that observer's update and
  * every later one (it asks qprep_rt_failed before each), as PyTorch's raise
  * would, and the caller takes the error after the call. */
-
-/* A per-channel observer met a value whose (dynamic) channel count differs
- * from its state's (PyTorch raises a shape error there). `name` is the
- * observer's name. Records "per-channel observer @name expects ...". */
-void _mlir_ciface_qprep_rt_channel_mismatch(qprep_memref_i8 *name,
-                                            int64_t ch_axis, int64_t expected,
-                                            int64_t got);
-
-/* Nonzero once an error is pending on this thread. */
-int32_t _mlir_ciface_qprep_rt_failed(void);
 
 /* Takes the pending error of this thread, if any: returns 1 and copies its
  * message (NUL-terminated, truncated to `size` bytes) into `buffer`, or
@@ -171,39 +138,8 @@ int32_t _mlir_ciface_qprep_rt_failed(void);
  * (to clear a stale error). */
 int32_t qprep_take_error(char *buffer, int64_t size);
 
-/* qprep_calculate_qparams on state memrefs (one entry per channel). */
-int32_t _mlir_ciface_qprep_rt_qparams(qprep_memref_f32 *min_vals,
-                                      qprep_memref_f32 *max_vals,
-                                      int32_t qscheme, int32_t dtype_kind,
-                                      int64_t quant_min, int64_t quant_max,
-                                      int32_t custom_range, float eps,
-                                      qprep_memref_f32 *scales,
-                                      qprep_memref_i64 *zero_points,
-                                      qprep_memref_f32 *zero_points_f);
-
-/* qprep_histogram_range; writes lo, hi into range[0], range[1]. */
-void _mlir_ciface_qprep_rt_histogram_range(qprep_memref_f32 *state_min,
-                                           qprep_memref_f32 *state_max,
-                                           float xmin, float xmax,
-                                           int64_t bins,
-                                           qprep_memref_f32 *range);
-
-/* Sums the `counts` sub-histograms (counts->size / (bins + 1) of them, each
- * bins + 1 wide, the last slot collecting values outside the range), zeroes
- * them, and calls qprep_histogram_merge. */
-void _mlir_ciface_qprep_rt_histogram_merge(qprep_memref_f32 *hist,
-                                           qprep_memref_f32 *state_min,
-                                           qprep_memref_f32 *state_max,
-                                           qprep_memref_i32 *counts,
-                                           float xmin, float xmax);
-
-/* qprep_histogram_qparams on state memrefs. */
-int32_t _mlir_ciface_qprep_rt_histogram_qparams(
-    qprep_memref_f32 *hist, qprep_memref_f32 *state_min,
-    qprep_memref_f32 *state_max, int64_t dst_nbins, int32_t qscheme,
-    int32_t dtype_kind, int64_t quant_min, int64_t quant_max,
-    int32_t custom_range, float eps, qprep_memref_f32 *scales,
-    qprep_memref_i64 *zero_points, qprep_memref_f32 *zero_points_f);
+/* The entry points lowered code calls (_mlir_ciface_qprep_rt_*) take MLIR
+ * memref descriptors; they are declared in qprep/Runtime/CalibrationABI.h. */
 
 #ifdef __cplusplus
 }

@@ -18,9 +18,7 @@ import torch.ao.quantization as Q
 import torch.ao.quantization.observer as O
 
 QPREP_OPT, RUNNER, LIBS = sys.argv[1:4]
-PIPELINE = ["--convert-qprep-to-loops", "--canonicalize", "--convert-vector-to-scf",
-            "--convert-scf-to-cf", "--expand-strided-metadata", "--finalize-memref-to-llvm",
-            "--convert-vector-to-llvm", "--convert-to-llvm", "--reconcile-unrealized-casts"]
+PIPELINE = ["--qprep-lower-to-llvm"]
 
 
 def dense(a):

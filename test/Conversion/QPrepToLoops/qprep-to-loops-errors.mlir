@@ -108,12 +108,12 @@ func.func private @qprep_stats_a() -> (memref<1xf32>, memref<1xf32>)
 
 // -----
 
-// A cycle of derived observers has no qparams to start from (each member of
-// the cycle is reported).
+// A cycle of derived observers has no qparams to start from: one error names
+// the cycle, a note points at each other member.
 qprep.observer @a = #qprep.qspec<i8>
-// expected-error @+1 {{derives its qparams from itself}}
+// expected-error @+1 {{derives its qparams from itself: @d1 -> @d2 -> @d1}}
 qprep.observer @d1 = #qprep.derived<i32, from = [@a, @d2]>
-// expected-error @+1 {{derives its qparams from itself}}
+// expected-note @+1 {{on the cycle}}
 qprep.observer @d2 = #qprep.derived<i32, from = [@d1]>
 func.func @f(%x: memref<4xf32>) {
   %0 = qprep.observe %x, @a : memref<4xf32>

@@ -21,14 +21,23 @@
 // CHECK: arith.minimumf
 // CHECK: arith.maximumf
 // CHECK: arith.select
-// CHECK: func.func @qprep_qparams_a(%{{.*}}: memref<1xf32>, %{{.*}}: memref<1xi64>, %{{.*}}: memref<1xf32>) -> i32 attributes {llvm.emit_c_interface}
-// CHECK: call @qprep_rt_qparams(
+// qparams are computed from the state into globals by a private function
+// that qprep_update_qparams calls; qprep_qparams_a copies them out.
+// CHECK: func.func private @__qprep_compute_a() -> i32
+// CHECK: %[[RC:.*]] = call @qprep_rt_qparams(
+// CHECK: memref.store %[[RC]], %{{.*}}[%c0] : memref<1xi32>
 // CHECK: func.func private @qprep_rt_qparams({{.*}}) -> i32 attributes {llvm.emit_c_interface}
-// CHECK: func.func @qprep_reset() attributes {llvm.emit_c_interface}
+// CHECK: func.func @qprep_qparams_a(%[[S:.*]]: memref<1xf32>, %[[Z:.*]]: memref<1xi64>, %[[ZF:.*]]: memref<1xf32>) -> i32 attributes {llvm.emit_c_interface}
+// CHECK: memref.copy %{{.*}}, %[[S]]
+// CHECK: memref.copy %{{.*}}, %[[Z]]
+// CHECK: memref.copy %{{.*}}, %[[ZF]]
 // Statistics are copied into the caller's buffers (no allocation).
 // CHECK: func.func @qprep_stats_a(%[[MIN:.*]]: memref<1xf32>, %[[MAX:.*]]: memref<1xf32>) attributes {llvm.emit_c_interface}
 // CHECK: memref.copy %{{.*}}, %[[MIN]]
 // CHECK: memref.copy %{{.*}}, %[[MAX]]
+// CHECK: func.func @qprep_reset() attributes {llvm.emit_c_interface}
+// CHECK: func.func @qprep_update_qparams() attributes {llvm.emit_c_interface}
+// CHECK-NEXT: call @__qprep_compute_a()
 qprep.observer @a = #qprep.qspec<i8>
 func.func @f(%x: memref<?x4xf32>) {
   %0 = qprep.observe %x, @a : memref<?x4xf32>
@@ -124,11 +133,11 @@ func.func @f(%x: memref<4x5xf32, strided<[10, 1]>>) {
 // CHECK: arith.fptosi %[[CL]] : vector<16xf32> to vector<16xi32>
 // CHECK-COUNT-16: vector.extract
 // CHECK: call @qprep_rt_histogram_merge(
-// CHECK: func.func @qprep_qparams_h
+// CHECK: func.func private @__qprep_compute_h
 // CHECK: call @qprep_rt_histogram_qparams(%{{.*}}, %{{.*}}, %{{.*}}, %c256_i64,
+// CHECK: func.func @qprep_histogram_h(%{{.*}}: memref<100xf32>) attributes {llvm.emit_c_interface}
 // CHECK: func.func @qprep_reset()
 // CHECK: memref.get_global @h_hist
-// CHECK: func.func @qprep_histogram_h(%{{.*}}: memref<100xf32>) attributes {llvm.emit_c_interface}
 qprep.observer @h = #qprep.qspec<ui8, observer = histogram(bins = 100)>
 func.func @f(%x: memref<?x7xf32>) {
   %0 = qprep.observe %x, @h : memref<?x7xf32>
@@ -137,26 +146,36 @@ func.func @f(%x: memref<?x7xf32>) {
 
 // -----
 
-// Fixed, derived and placeholder observers keep no state. Fixed qparams are
-// constants; a derived observer calls its sources' qparams functions and
+// Fixed, derived and placeholder observers keep no statistics. Fixed qparams
+// are constants; a derived observer reads its sources' stored qparams and
+// statuses (no calls: qprep_update_qparams computes sources first) and
 // multiplies the scales (broadcasting the per-tensor one); a placeholder
 // answers -3 (no qparams).
 // CHECK-NOT: memref.global "private" @fx_min
 // CHECK-LABEL: func.func @f
 // CHECK-NEXT: return
-// CHECK: func.func @qprep_qparams_fx(%[[S:.*]]: memref<1xi64>
+// CHECK: func.func private @__qprep_compute_fx()
 // CHECK-DAG: arith.constant 3.906250e-03 : f32
 // CHECK-DAG: arith.constant 128 : i64
-// CHECK: func.func @qprep_qparams_ph
+// CHECK: func.func private @__qprep_compute_ph
 // CHECK: %[[NOQ:.*]] = arith.constant -3 : i32
 // CHECK: return %[[NOQ]]
-// CHECK: func.func @qprep_qparams_d(%{{.*}}: memref<4xf32>, %{{.*}}: memref<4xi64>, %{{.*}}: memref<4xf32>) -> i32
-// CHECK: call @qprep_qparams_act(
-// CHECK: call @qprep_qparams_w(
+// CHECK: func.func private @__qprep_compute_d() -> i32
+// CHECK-NOT: call
+// CHECK: memref.get_global @act_status
+// CHECK: %[[AS:.*]] = memref.get_global @act_scale
+// CHECK: memref.get_global @w_status
+// CHECK: %[[WS:.*]] = memref.get_global @w_scale
 // CHECK: scf.for %[[C:.*]] = %c0 to %c4
-// CHECK: %[[SA:.*]] = memref.load %{{.*}}[%c0] : memref<1xf32>
-// CHECK: %[[SW:.*]] = memref.load %{{.*}}[%[[C]]] : memref<4xf32>
+// CHECK: %[[SA:.*]] = memref.load %[[AS]][%c0] : memref<1xf32>
+// CHECK: %[[SW:.*]] = memref.load %[[WS]][%[[C]]] : memref<4xf32>
 // CHECK: arith.mulf %[[SA]], %[[SW]] : f32
+// CHECK: func.func @qprep_qparams_d(%{{.*}}: memref<4xf32>, %{{.*}}: memref<4xi64>, %{{.*}}: memref<4xf32>) -> i32
+// Sources before the derived observer.
+// CHECK: func.func @qprep_update_qparams()
+// CHECK-DAG: call @__qprep_compute_act
+// CHECK-DAG: call @__qprep_compute_w
+// CHECK: call @__qprep_compute_d
 qprep.observer @fx = #qprep.fixed_qspec<ui8, scale = 0.00390625, zero_point = 128>
 qprep.observer @ph = #qprep.qspec<f16, dynamic, observer = placeholder>
 qprep.observer @act = #qprep.qspec<ui8>
@@ -176,8 +195,8 @@ func.func @g(%x: memref<8xf32>, %w: memref<4x2xf32>) {
 
 // -----
 
-// fake_quantize: observe, read the current qparams through the generated
-// function, then quantize-dequantize in place: round half to even of
+// fake_quantize: observe, compute the current qparams into the observer's
+// globals, then quantize-dequantize in place: round half to even of
 // x * (1 / scale), add the zero point, clamp to [qmin, qmax] (here the
 // reduce_range int8 range [-64, 63]), subtract the zero point and multiply
 // by the scale in double.
@@ -185,7 +204,7 @@ func.func @g(%x: memref<8xf32>, %w: memref<4x2xf32>) {
 // CHECK-SAME: (%[[X:.*]]: memref<?xf32>)
 // CHECK-DAG: %[[QMIN:.*]] = arith.constant -6.400000e+01 : f32
 // CHECK-DAG: %[[QMAX:.*]] = arith.constant 6.300000e+01 : f32
-// CHECK: call @qprep_qparams_a(
+// CHECK: call @__qprep_compute_a()
 // CHECK: scf.for %[[I:.*]] = %c0 to
 // CHECK: memref.load %[[X]][%[[I]]]
 // CHECK: arith.divf %cst{{.*}}, %{{.*}} : f32

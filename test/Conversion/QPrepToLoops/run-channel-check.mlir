@@ -4,9 +4,7 @@
 // see qprep_take_error) and the update is skipped, with every later one of
 // the call: the statistics stay as they were, nothing crashes.
 // RUN: qprep-opt %s --convert-qprep-to-loops | FileCheck %s --check-prefix=IR
-// RUN: qprep-opt %s --convert-qprep-to-loops --canonicalize --convert-vector-to-scf --convert-scf-to-cf \
-// RUN:   --expand-strided-metadata --lower-affine --finalize-memref-to-llvm --convert-vector-to-llvm --convert-to-llvm \
-// RUN:   --reconcile-unrealized-casts > %t.ll.mlir
+// RUN: qprep-opt %s --qprep-lower-to-llvm > %t.ll.mlir
 // RUN: mlir-runner %t.ll.mlir -e main -entry-point-result=void \
 // RUN:   -shared-libs=%mlir_lib_dir/libmlir_runner_utils.so,%mlir_lib_dir/libmlir_c_runner_utils.so,%qprep_runtime_lib \
 // RUN: | FileCheck %s --check-prefix=OK

@@ -1,8 +1,7 @@
 // Derived qparams at run time (mlir-runner): scale_product multiplies the
 // sources' scales (broadcasting the per-tensor one), zero point 0; derive = @fn
 // calls the user's function with each source's (scale, zero_point).
-// RUN: qprep-opt %s --convert-qprep-to-loops --canonicalize --convert-vector-to-scf --convert-scf-to-cf \
-// RUN:   --expand-strided-metadata --finalize-memref-to-llvm --convert-vector-to-llvm --convert-to-llvm --reconcile-unrealized-casts \
+// RUN: qprep-opt %s --qprep-lower-to-llvm \
 // RUN: | mlir-runner -e main -entry-point-result=void \
 // RUN:   -shared-libs=%mlir_lib_dir/libmlir_runner_utils.so,%mlir_lib_dir/libmlir_c_runner_utils.so,%qprep_runtime_lib \
 // RUN: | FileCheck %s
@@ -39,6 +38,7 @@ module {
 
   func.func private @printMemrefF32(memref<*xf32>)
   func.func private @printMemrefI64(memref<*xi64>)
+  func.func private @qprep_update_qparams()
   func.func private @qprep_qparams_bias(memref<2xf32>, memref<2xi64>, memref<2xf32>) -> i32
   func.func private @qprep_qparams_custom(memref<2xf32>, memref<2xi64>, memref<2xf32>) -> i32
   func.func private @qprep_qparams_dfresh(memref<1xf32>, memref<1xi64>, memref<1xf32>) -> i32
@@ -72,6 +72,7 @@ module {
     %s = memref.alloca() : memref<2xf32>
     %z = memref.alloca() : memref<2xi64>
     %zf = memref.alloca() : memref<2xf32>
+    call @qprep_update_qparams() : () -> ()
     %r0 = call @qprep_qparams_bias(%s, %z, %zf) : (memref<2xf32>, memref<2xi64>, memref<2xf32>) -> i32
     call @print(%s, %z) : (memref<2xf32>, memref<2xi64>) -> ()
     %r1 = call @qprep_qparams_custom(%s, %z, %zf) : (memref<2xf32>, memref<2xi64>, memref<2xf32>) -> i32

@@ -1,6 +1,5 @@
 // End to end: lower min/max observers, JIT with mlir-runner, read the state.
-// RUN: qprep-opt %s --convert-qprep-to-loops --canonicalize --convert-vector-to-scf --convert-scf-to-cf \
-// RUN:   --expand-strided-metadata --finalize-memref-to-llvm --convert-vector-to-llvm --convert-to-llvm --reconcile-unrealized-casts \
+// RUN: qprep-opt %s --qprep-lower-to-llvm \
 // RUN: | mlir-runner -e main -entry-point-result=void \
 // RUN:   -shared-libs=%mlir_lib_dir/libmlir_runner_utils.so,%mlir_lib_dir/libmlir_c_runner_utils.so,%qprep_runtime_lib \
 // RUN: | FileCheck %s
@@ -67,6 +66,7 @@ module {
   func.func private @qprep_stats_a(memref<1xf32>, memref<1xf32>)
   func.func private @qprep_stats_pc(memref<3xf32>, memref<3xf32>)
   func.func private @qprep_stats_ma(memref<1xf32>, memref<1xf32>)
+  func.func private @qprep_update_qparams()
   func.func private @qprep_qparams_a(memref<1xf32>, memref<1xi64>, memref<1xf32>) -> i32
 
   func.func @model(%x: memref<2x3xf32>, %x2: memref<2x3xf32>, %y: memref<?xf32>, %e: memref<0x3xf32>) {
@@ -93,6 +93,7 @@ module {
     %s = memref.alloca() : memref<1xf32>
     %z = memref.alloca() : memref<1xi64>
     %zf = memref.alloca() : memref<1xf32>
+    call @qprep_update_qparams() : () -> ()
     %rc = call @qprep_qparams_a(%s, %z, %zf) : (memref<1xf32>, memref<1xi64>, memref<1xf32>) -> i32
     %rcm = memref.alloca() : memref<1xi32>
     %c0 = arith.constant 0 : index

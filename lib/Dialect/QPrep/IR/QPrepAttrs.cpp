@@ -878,3 +878,4 @@ void DerivedQSpecAttr::print(AsmPrinter &printer) const {
   }
   printer << ">";
 }
+

@@ -10,6 +10,7 @@
 #include "qprep/Dialect/QPrep/IR/QPrepAttrs.h"
 #include "qprep/Dialect/QPrep/IR/QPrepOps.h"
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -195,6 +196,24 @@ LogicalResult QPrepDialect::verifyOperationAttribute(Operation *op,
              << attr.getValue();
     return success();
   }
+  if (name == getLayoutAttrName()) {
+    if (!isa<ObserverOp>(op) || !isa<ObserverLayoutAttr>(attr.getValue()))
+      return op->emitOpError()
+             << "'" << name
+             << "' must be a #qprep.layout on a qprep.observer, got "
+             << attr.getValue();
+    return success();
+  }
+  if (name == getObserverLayoutsAttrName()) {
+    auto array = dyn_cast<ArrayAttr>(attr.getValue());
+    if (!isa<ModuleOp>(op) || !array ||
+        !llvm::all_of(array, llvm::IsaPred<DictionaryAttr>))
+      return op->emitOpError()
+             << "'" << name
+             << "' must be an array of dictionaries on a module, got "
+             << attr.getValue();
+    return success();
+  }
   if (name == getArgOutputAttrName())
     return op->emitOpError()
            << "'" << name
@@ -204,7 +223,8 @@ LogicalResult QPrepDialect::verifyOperationAttribute(Operation *op,
                            << "'; expected one of " << getInputsAttrName()
                            << ", " << getOutputsAttrName() << ", "
                            << getAllowImplicitSharingAttrName() << ", "
-                           << getIdAttrName();
+                           << getIdAttrName() << ", " << getLayoutAttrName()
+                           << ", " << getObserverLayoutsAttrName();
 }
 
 LogicalResult QPrepDialect::verifyRegionArgAttribute(Operation *op,

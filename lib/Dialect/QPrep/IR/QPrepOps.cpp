@@ -1,6 +1,7 @@
 //===- QPrepOps.cpp - qprep ops -------------------------------------------===//
 
 #include "qprep/Dialect/QPrep/IR/QPrepOps.h"
+#include "qprep/Dialect/QPrep/IR/ObserverModel.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -91,11 +92,8 @@ ObserverOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
     if (obs == *this)
       return emitOpError("derives from itself");
   }
-  if (FlatSymbolRefAttr fn = derived.getDeriveFn()) {
-    Operation *callee = symbolTable.lookupNearestSymbolFrom(*this, fn);
-    if (!callee || !isa<FunctionOpInterface>(callee))
-      return emitOpError("derive function ") << fn << " is not a function";
-  }
+  if (FlatSymbolRefAttr fn = derived.getDeriveFn())
+    return lookupDeriveFunction(*this, *this, fn);
   return success();
 }
 

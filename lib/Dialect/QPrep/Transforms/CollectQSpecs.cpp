@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qprep/Analysis/Annotations.h"
+#include "qprep/Dialect/QPrep/IR/ObserverModel.h"
 #include "qprep/Dialect/QPrep/IR/QPrepDialect.h"
 #include "qprep/Dialect/QPrep/Transforms/Passes.h"
 
@@ -121,17 +122,10 @@ FailureOr<Attribute> Normalizer::normalizeSpec(unsigned i) {
       return failure();
     sources.push_back(*norm);
   }
-  if (FlatSymbolRefAttr fn = derived.getDeriveFn()) {
-    Operation *callee =
-        SymbolTable::lookupNearestSymbolFrom(ann.getFunction(), fn);
-    if (!callee || !isa<FunctionOpInterface>(callee))
-      return ann.getDiagOp(i)->emitOpError()
-             << "derive function " << fn << " is not a function";
-  }
-  return Attribute(DerivedQSpecAttr::get(
-      ctx, derived.getDtype(), ArrayAttr::get(ctx, sources),
-      derived.getQuantMin(), derived.getQuantMax(), derived.getQscheme(),
-      derived.getChAxis(), derived.getIsDynamic(), derived.getDeriveFn()));
+  if (FlatSymbolRefAttr fn = derived.getDeriveFn())
+    if (failed(lookupDeriveFunction(ann.getDiagOp(i), ann.getFunction(), fn)))
+      return failure();
+  return Attribute(derived.withDerivedFrom(ArrayAttr::get(ctx, sources)));
 }
 
 LogicalResult Normalizer::run() {

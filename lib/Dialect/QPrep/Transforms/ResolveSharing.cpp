@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qprep/Analysis/Sharing.h"
+#include "qprep/Dialect/QPrep/IR/ObserverModel.h"
 #include "qprep/Dialect/QPrep/IR/QPrepOps.h"
 #include "qprep/Dialect/QPrep/Transforms/Passes.h"
 
@@ -120,39 +121,19 @@ LogicalResult ResolveSharingPass::resolveFunction(FunctionOpInterface func,
     }
     if (!ok)
       continue;
-    created[g].setSpecAttr(DerivedQSpecAttr::get(
-        ctx, derived.getDtype(), ArrayAttr::get(ctx, sources),
-        derived.getQuantMin(), derived.getQuantMax(), derived.getQscheme(),
-        derived.getChAxis(), derived.getIsDynamic(), derived.getDeriveFn()));
+    created[g].setSpecAttr(
+        derived.withDerivedFrom(ArrayAttr::get(ctx, sources)));
   }
   if (!ok)
     return failure();
-  // Cycle check over derived groups (iterative DFS, three colours).
-  SmallVector<uint8_t> colour(numGroupsHere, 0);
-  for (unsigned start = 0; start < numGroupsHere; ++start) {
-    if (colour[start] || derivedDeps[start].empty())
-      continue;
-    SmallVector<std::pair<unsigned, unsigned>> stack{{start, 0}};
-    colour[start] = 1;
-    while (!stack.empty()) {
-      auto &[g, next] = stack.back();
-      if (next == derivedDeps[g].size()) {
-        colour[g] = 2;
-        stack.pop_back();
-        continue;
-      }
-      unsigned dep = derivedDeps[g][next++];
-      if (colour[dep] == 1) {
-        unsigned key = groups.specKey[dep];
-        return ann.getDiagOp(key)->emitOpError()
-               << "#qprep.derived spec of " << ann.describe(key)
-               << " derives from itself (through its sharing group)";
-      }
-      if (colour[dep] == 0) {
-        colour[dep] = 1;
-        stack.push_back({dep, 0});
-      }
-    }
+  // A derived group must not depend on itself (through other derived
+  // groups).
+  SmallVector<unsigned> order, cycle;
+  if (failed(orderDependencies(derivedDeps, order, cycle))) {
+    unsigned key = groups.specKey[cycle.front()];
+    return ann.getDiagOp(key)->emitOpError()
+           << "#qprep.derived spec of " << ann.describe(key)
+           << " derives from itself (through its sharing group)";
   }
 
   SmallVector<Attribute> entries(keys.size());

@@ -258,6 +258,12 @@ def QPrep_DerivedQSpecAttr : QPrep_Attr<"DerivedQSpec", "derived"> {
   let extraClassDeclaration = [{
     /// The qscheme in effect (per_tensor_affine when absent).
     QScheme getEffectiveQScheme() const;
+    /// The same spec with other sources (refs, or observer symbols).
+    DerivedQSpecAttr withDerivedFrom(::mlir::ArrayAttr derivedFrom) const {
+      return get(getContext(), getDtype(), derivedFrom, getQuantMin(),
+                 getQuantMax(), getQscheme(), getChAxis(), getIsDynamic(),
+                 getDeriveFn());
+    }
   }];
 }
 
@@ -275,6 +281,58 @@ def QPrep_NoQSpecAttr : QPrep_Attr<"NoQSpec", "none"> {
     %0 = "foo.op"(%a, %b) {qprep.inputs = [#qprep.none, #act]} : ...
     ```
   }];
+}
+
+
+//===----------------------------------------------------------------------===//
+// ObserverLayoutAttr
+//===----------------------------------------------------------------------===//
+
+def QPrep_ObserverLayoutAttr : QPrep_Attr<"ObserverLayout", "layout"> {
+  let summary = "where lowered calibration code keeps an observer's state";
+  let description = [{
+    Written on each `qprep.observer` (as `qprep.layout`) by the first step of
+    `convert-qprep-to-loops` and read by its observe-op patterns: the
+    observer's channel count, histogram size, and the symbols of its
+    generated functions and state globals (function names are built in
+    `qprep/Runtime/CalibrationABI.h`). When the conversion is done, the
+    module lists the public part (observer, channels, bins, and the `qparams`,
+    `stats`, `histogram` functions) in `qprep.observer_layouts`, as
+    dictionaries of builtin attributes so that upstream tools (mlir-runner,
+    mlir-translate) still read the lowered module. `guarded`: the module has
+    run-time checks (a per-channel site with a dynamic channel count), so
+    every update first asks the runtime whether a check failed in this call.
+
+    ```mlir
+    qprep.observer @obs0 = #qprep.qspec<i8> {qprep.layout = #qprep.layout<
+        observer = "obs0", channels = 1, qparams = @qprep_qparams_obs0,
+        stats = @qprep_stats_obs0, compute = @__qprep_compute_obs0,
+        min = @obs0_min, max = @obs0_max, scale = @obs0_scale,
+        zero_point = @obs0_zero_point, zero_point_f = @obs0_zero_point_f,
+        status = @obs0_status>}
+    ```
+  }];
+  let parameters = (ins
+    "::mlir::StringAttr":$observer,
+    "int64_t":$channels,
+    DefaultValuedParameter<"int64_t", "0">:$bins,
+    "::mlir::FlatSymbolRefAttr":$qparams,
+    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$stats,
+    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$histogram,
+    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$compute,
+    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$min,
+    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$max,
+    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$hist,
+    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$counts,
+    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$range,
+    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$scale,
+    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$zero_point,
+    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$zero_point_f,
+    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$status,
+    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$name,
+    DefaultValuedParameter<"bool", "false">:$guarded
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
 }
 
 #endif // QPREP_DIALECT_QPREP_IR_QPREPATTRS_TD

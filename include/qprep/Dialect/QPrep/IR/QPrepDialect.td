@@ -75,6 +75,16 @@ def QPrep_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getArgOutputAttrName() {
       return ::llvm::StringLiteral("qprep.output");
     }
+    /// Discardable attribute of a qprep.observer while convert-qprep-to-loops
+    /// runs: its #qprep.layout with the state globals.
+    static constexpr ::llvm::StringLiteral getLayoutAttrName() {
+      return ::llvm::StringLiteral("qprep.layout");
+    }
+    /// Module attribute written by convert-qprep-to-loops: every observer's
+    /// public layout (a dictionary of builtin attributes), in observer order.
+    static constexpr ::llvm::StringLiteral getObserverLayoutsAttrName() {
+      return ::llvm::StringLiteral("qprep.observer_layouts");
+    }
   }];
 }
 
