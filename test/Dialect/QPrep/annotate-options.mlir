@@ -13,13 +13,15 @@
 // RUN: qprep-opt %s --qprep-annotate="preset=xnnpack override=name:block*=minmax" | FileCheck %s --check-prefix=GLOB
 // RUN: qprep-opt %s --qprep-annotate="preset=xnnpack override=linear=dynamic" | FileCheck %s --check-prefix=KIND
 // RUN: qprep-opt %s --qprep-annotate="preset=xnnpack exclude=name:block.conv1" | FileCheck %s --check-prefix=EXCL
+// RUN: qprep-opt %s --qprep-annotate="preset=xnnpack exclude=name:block" | FileCheck %s --check-prefix=EXCL2
 // RUN: qprep-opt %s --qprep-annotate="preset=xnnpack override=linear=none,name:block=per-tensor" | FileCheck %s --check-prefix=NONE
 // RUN: qprep-opt %s --qprep-annotate="preset=x86 exclude=conv2d override=matmul=static" | FileCheck %s --check-prefix=X86KIND
 // All of them are valid input for prepare:
 // RUN: qprep-opt %s --qprep-annotate="preset=xnnpack override=name:fc=per-tensor+minmax,linear=dynamic exclude=name:block.conv1" --qprep-prepare -o /dev/null
 
-// The model: block.conv1 (3x3, with bias) + block.relu, a matmul of two
-// activations, and fc (linear with bias).
+// The model: block.conv1 (3x3, with bias) + block_relu (the fx node name
+// of module block.relu), a matmul of two activations, and fc (linear with
+// bias).
 
 // weights=per-tensor: per_tensor_symmetric with MinMaxObserver (ch_axis 0 is
 // kept, as in PyTorch's spec); activations=minmax: MinMaxObserver, eps 2^-12.
@@ -82,7 +84,7 @@
 // NAME: tosa.reshape
 // NAME-SAME: qprep.outputs = [#[[MM]]]
 
-// A glob: block* selects block.conv1 and block.relu (the relu carries the
+// A glob: block* selects block.conv1 and block_relu (the relu carries the
 // output of the fused conv-relu).
 // GLOB-DAG: #[[MM:qspec[0-9]*]] = #qprep.qspec<i8, quant_min = -128, quant_max = 127, qscheme = per_tensor_affine, observer = minmax(eps = 2.44140625E-4)>
 // GLOB: tosa.conv2d
@@ -114,6 +116,17 @@
 // EXCL: tosa.reshape
 // EXCL-SAME: qprep.inputs =
 
+// exclude=name:block selects block.conv1 and block_relu (fx node names spell
+// module paths with '_'): neither is annotated; fc still is.
+// EXCL2: tosa.conv2d
+// EXCL2-NOT: qprep.
+// EXCL2-SAME: -> tensor<1x4x4x4xf32>
+// EXCL2-NEXT: tosa.clamp
+// EXCL2-NOT: qprep.
+// EXCL2-SAME: -> tensor<1x4x4x4xf32>
+// EXCL2: tosa.reshape
+// EXCL2-SAME: qprep.inputs =
+
 // override=linear=none: no config for linear (not quantized), and the
 // block's ops per-tensor.
 // NONE: tosa.conv2d
@@ -139,7 +152,7 @@ module {
     %w = "tosa.const"() {values = dense<0.5> : tensor<4x3x3x3xf32>} : () -> tensor<4x3x3x3xf32> loc("block.conv1.weight")
     %bias = "tosa.const"() {values = dense<0.1> : tensor<4xf32>} : () -> tensor<4xf32> loc("block.conv1.bias")
     %c = tosa.conv2d %x, %w, %bias, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x4x4x3xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x4xf32> loc("block.conv1")
-    %r = tosa.clamp %c {min_val = 0.0 : f32, max_val = 3.40282347e+38 : f32} : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32> loc("block.relu")
+    %r = tosa.clamp %c {min_val = 0.0 : f32, max_val = 3.40282347e+38 : f32} : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32> loc("block_relu")
     %mm = tosa.matmul %a, %b, %zp, %zp : (tensor<1x2x3xf32>, tensor<1x3x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2xf32> loc("bmm")
     %s1 = tosa.const_shape {values = dense<[1, 1, 3]> : tensor<3xindex>} : () -> !tosa.shape<3> loc("fc")
     %a2 = tosa.reshape %v, %s1 : (tensor<1x3xf32>, !tosa.shape<3>) -> tensor<1x1x3xf32> loc("fc")

@@ -448,3 +448,28 @@ func.func @torch_mlir_tosa(%x: tensor<1x3x4x4xf32>) -> tensor<1x1x2xf32> {
   %m = tosa.matmul %f3, %fw3, %zp, %zp : (tensor<1x1x16xf32>, tensor<1x16x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x2xf32>
   return %m : tensor<1x1x2xf32>
 }
+
+// -----
+
+// conv_transpose + relu (U:415-423) is annotated, per output channel (axis 0
+// of TOSA's [OC, KH, KW, IC]; ExecuTorch's ch_axis=1 of torch's [in, out,
+// kh, kw]); a conv_transpose alone is not in torchao's STATIC_OPS.
+// CHECK-DAG: #[[ACT:qspec[0-9]*]] = #qprep.qspec<i8, quant_min = -128, quant_max = 127, qscheme = per_tensor_affine, observer = histogram(eps = 2.44140625E-4)>
+// CHECK-DAG: #[[W0:qspec[0-9]*]] = #qprep.qspec<i8, quant_min = -127, quant_max = 127, qscheme = per_channel_symmetric, ch_axis = 0, observer = per_channel_minmax(eps = 2.44140625E-4)>
+// CHECK-LABEL: func.func @conv_transpose
+// CHECK: tosa.transpose_conv2d
+// CHECK-SAME: qprep.inputs = [#[[ACT]], #[[W0]], #qprep.none]
+// CHECK-NEXT: tosa.clamp
+// CHECK-SAME: qprep.outputs = [#[[ACT]]]
+// CHECK-NEXT: tosa.transpose_conv2d
+// CHECK-NOT: qprep.
+// CHECK: return
+func.func @conv_transpose(%x: tensor<1x4x4x3xf32>) -> (tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>) {
+  %w = "tosa.const"() {values = dense<0.5> : tensor<2x1x1x3xf32>} : () -> tensor<2x1x1x3xf32>
+  %b = "tosa.const"() {values = dense<0.1> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %c = tosa.transpose_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, out_pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x3xf32>, tensor<2x1x1x3xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32>
+  %r = tosa.clamp %c {min_val = 0.0 : f32, max_val = 3.40282347e+38 : f32} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+  %d = tosa.transpose_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, out_pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x3xf32>, tensor<2x1x1x3xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32>
+  return %r, %d : tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>
+}

@@ -5,6 +5,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <algorithm>
+
 using namespace mlir;
 using namespace mlir::qprep;
 using namespace mlir::qprep::annotate;
@@ -35,9 +37,13 @@ bool Selector::matches(const Node &n) const {
   if (StringRef(namePattern).find_first_of("*?") != StringRef::npos)
     return globMatch(namePattern, name);
   // PyTorch's module-name filter: the node is in the module or below it.
-  return name == namePattern ||
-         (name.starts_with(namePattern) &&
-          name.drop_front(namePattern.size()).starts_with("."));
+  // fx node names spell module paths with '_' (layer1.0.conv1 is the node
+  // layer1_0_conv1, a second call of `relu` is relu_1), so '.' reads as '_'.
+  std::string n_ = name.str(), p_ = namePattern;
+  std::replace(n_.begin(), n_.end(), '.', '_');
+  std::replace(p_.begin(), p_.end(), '.', '_');
+  return n_ == p_ ||
+         (StringRef(n_).starts_with(p_) && n_[p_.size()] == '_');
 }
 
 Attribute annotate::makeQSpec(MLIRContext *ctx, Type dtype, int64_t quantMin,
