@@ -328,7 +328,8 @@ struct Inputs {
 /// feed numpy batches and read observers.
 class PyCalibrator {
 public:
-  PyCalibrator(const std::string &text, const std::string &entry) {
+  PyCalibrator(const std::string &text, const std::string &entry,
+               int threads) {
     registerPassesOnce();
     MLIRContext &ctx = getContext(false);
     std::string diagnostics;
@@ -345,7 +346,11 @@ public:
       throw QPrepError(llvm::toString(cal.takeError()) +
                        (diagnostics.empty() ? "" : ":\n" + diagnostics));
     impl = std::move(*cal);
+    impl->setNumThreads(threads);
   }
+
+  int threads() const { return impl->numThreads(); }
+  void setThreads(int n) { impl->setNumThreads(n); }
 
   std::vector<std::vector<int64_t>> inputShapes() const {
     return impl->inputShapes();
@@ -479,9 +484,15 @@ PYBIND11_MODULE(_qprep, m) {
         "One observer forward: running (or moving-average) min/max; empty "
         "min_vals means no statistics yet.");
   py::class_<PyCalibrator>(m, "Calibrator")
-      .def(py::init<const std::string &, const std::string &>(),
+      .def(py::init<const std::string &, const std::string &, int>(),
            py::arg("module"), py::arg("entry") = "forward",
-           "Prepares (if annotated), lowers and JIT-compiles MLIR text.")
+           py::arg("threads") = 0,
+           "Prepares (if annotated), lowers and JIT-compiles MLIR text. "
+           "threads: the forward's threads in run() (0: every core); "
+           "results do not depend on it.")
+      .def_property("threads", &PyCalibrator::threads,
+                    &PyCalibrator::setThreads,
+                    "Threads of the forward in run() (0: every core).")
       .def_property_readonly("input_shapes", &PyCalibrator::inputShapes)
       .def("run", &PyCalibrator::run,
            "One call of the entry function on float32 arrays; returns the "

@@ -43,3 +43,6 @@ seed = os.path.join(config.qprep_src_root, "..", "shared", "seeds",
                     "pt2e_prepare_2024.py")
 if os.path.exists(seed):
     config.available_features.add("pt2e-seed")
+if subprocess.call([config.python_executable, "-c", "import torchvision"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
+    config.available_features.add("torchvision")

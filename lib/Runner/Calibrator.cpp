@@ -8,6 +8,7 @@
 #include "qprep/Dialect/QPrep/IR/QPrepDialect.h"
 #include "qprep/Dialect/QPrep/Transforms/Pipelines.h"
 #include "qprep/Runtime/CalibrationABI.h"
+#include "qprep/Runtime/QPrepParallel.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -301,6 +302,7 @@ llvm::Expected<double> Calibrator::invoke(StringRef wrapper,
   for (void *&p : descriptorPtrs)
     args.push_back(&p);
   qprep_take_error(nullptr, 0); // nothing stale from an earlier caller
+  qprep_rt_set_num_threads(threads);
   auto t0 = std::chrono::steady_clock::now();
   if (llvm::Error err =
           engine->invokePacked(abi::cInterface(wrapper.str()), args))

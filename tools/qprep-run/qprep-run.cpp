@@ -2,6 +2,7 @@
 //
 // qprep-run model.mlir [-e forward] [--batches N] [--seed S] [--json out.json]
 //           [--emit-calibrated out.mlir] [--emit-quantized out.mlir]
+//           [--threads N]
 //
 // Parses a model in upstream dialects on tensors (tosa, linalg, arith, tensor)
 // or memrefs, runs qprep-prepare if it is only annotated, lowers everything
@@ -120,6 +121,15 @@ std::string brief(const std::string &full, size_t n) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
+  // Debian's libLLVM registers an unrelated, undocumented `-threads` option;
+  // qprep-run's replaces it (registered here, after the removal).
+  if (auto *other = cl::getRegisteredOptions().lookup("threads"))
+    other->removeArgument();
+  static cl::opt<int> numThreads(
+      "threads",
+      cl::desc("Threads of the model forward (default 0: every core); "
+               "results are identical for every thread count"),
+      cl::init(0));
   cl::ParseCommandLineOptions(argc, argv, "qprep calibration runner\n");
   registerAllPasses();
   qprep::registerAllPasses();
@@ -168,6 +178,7 @@ int main(int argc, char **argv) {
   if (!calOr)
     fail(llvm::toString(calOr.takeError()) + " (" + inputFile + ")");
   qprep::Calibrator &cal = **calOr;
+  cal.setNumThreads(numThreads);
   const auto &shapes = cal.inputShapes();
   {
     auto described = cal.results();

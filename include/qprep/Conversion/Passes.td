@@ -181,4 +181,109 @@ def LowerQuantPass : Pass<"qprep-lower-quant"> {
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// The model forward: vector kernels and threads (docs/Forward.md)
+//===----------------------------------------------------------------------===//
+
+def ConvFilterToHwcfPass : Pass<"qprep-conv-filter-to-hwcf"> {
+  let summary = "Rewrite conv_2d_nhwc_fhwc to conv_2d_nhwc_hwcf, transposing constant filters at compile time";
+  let description = [{
+    TOSA's conv2d lowers to `linalg.conv_2d_nhwc_fhwc` (filters
+    output-channel major, as TOSA stores them). The vector kernels of
+    `qprep-linalg-to-kernels` read filters with the output channels
+    innermost (HWCF), one vector load per filter row. On tensors, this pass
+    rewrites each f32 `conv_2d_nhwc_fhwc` with static filter shape to
+    `conv_2d_nhwc_hwcf` on the transposed filter: a constant filter
+    (dense, splat or `dense_resource`) is transposed here, once; any other
+    filter gets a `linalg.transpose` that runs on every call.
+
+    ```mlir
+    %0 = linalg.conv_2d_nhwc_fhwc ins(%x, %w : tensor<1x10x10x3xf32>, tensor<8x3x3x3xf32>) ...
+    // becomes
+    %wt = linalg.transpose ins(%w : tensor<8x3x3x3xf32>) outs(...) permutation = [1, 2, 3, 0]
+    %0 = linalg.conv_2d_nhwc_hwcf ins(%x, %wt : tensor<1x10x10x3xf32>, tensor<3x3x3x8xf32>) ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+  let statistics = [
+    Statistic<"numConvs", "convs", "Convolutions rewritten">,
+    Statistic<"numFolded", "folded-filters", "Constant filters transposed at compile time">
+  ];
+}
+
+def LinalgToKernelsPass : Pass<"qprep-linalg-to-kernels", "::mlir::func::FuncOp"> {
+  let summary = "Lower the heavy linalg ops of a model forward on memrefs to register-blocked vector loops";
+  let description = [{
+    On a bufferized function (static shapes, f32), replaces
+
+    * `linalg.conv_2d_nhwc_hwcf`, `linalg.matmul`, `linalg.batch_matmul`:
+      register tiles of `rows x (vectors x lanes)` accumulators (rows are
+      output pixels or matrix rows, lanes are output channels) loaded from
+      the output, then for every reduction index in order (kh, kw, c for a
+      convolution, k for a matmul) one vector load of the filter row, one
+      broadcast input element per row, and multiply-adds (`arith.mulf` +
+      `arith.addf` as the ops specify; `vector.fma` with `contract`); the
+      tile shape is chosen per op from `lanes` and `registers`;
+    * `linalg.depthwise_conv_2d_nhwc_hwc`, `linalg.depthwise_conv_2d_nhwc_hwcm`
+      with multiplier 1 (TOSA's depthwise_conv2d), `linalg.pooling_nhwc_{max,sum}`:
+      vectors along the channels, the window in order; a depthwise
+      multiplier M > 1 is a contraction per input channel with M lanes;
+    * elementwise `linalg.generic`, `linalg.map`, `linalg.fill` (all loops
+      parallel, projected-permutation maps, outputs contiguous along the
+      innermost loop): the body on vectors of the innermost dimension
+      (scalar operands broadcast), masked tails;
+    * `memref.copy` between unit-innermost-stride memrefs (padding) with
+      vector row copies.
+
+    Every output element is computed by exactly one iteration of the
+    outermost loops, with its reduction in the order above (filter index
+    order, one multiply-add per term, starting from the output's value, as
+    the scalar loops of `convert-linalg-to-loops`): the results do not depend
+    on tiling, vector width or how iterations are spread over threads, and
+    without `contract` they are bit for bit those of the scalar loops.
+    Outer loops are `scf.parallel` when an op has at least
+    `parallel-threshold` multiply-adds or elements (`qprep-parallel-to-runtime`
+    runs them on threads), `scf.for` otherwise. Ops the pass does not handle
+    are left for `convert-linalg-to-loops`.
+  }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", "16",
+           "f32 lanes of one vector register (16: AVX-512, 8: AVX2)">,
+    Option<"registers", "registers", "int64_t", "32",
+           "Vector registers available to a kernel tile">,
+    Option<"parallelThreshold", "parallel-threshold", "int64_t", "32768",
+           "Work (multiply-adds or elements) from which an op's outer loops are scf.parallel">,
+    Option<"contract", "contract", "bool", "false",
+           "Fuse each multiply-add into one vector.fma (one rounding, as -ffp-contract=fast) "
+           "instead of the ops' own arith.mulf + arith.addf">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"];
+  let statistics = [
+    Statistic<"numKernels", "kernels", "Ops lowered to vector kernels">
+  ];
+}
+
+def ParallelToRuntimePass : Pass<"qprep-parallel-to-runtime", "::mlir::ModuleOp"> {
+  let summary = "Outline outermost scf.parallel loops and run them through qprep_rt_parallel_for";
+  let description = [{
+    Each outermost `scf.parallel` without reductions becomes a private body
+    function `(!llvm.ptr, i64, i64) -> ()` that runs iterations
+    `[begin, end)` of the loop's row-major linearized iteration space, and a
+    call of `qprep_rt_parallel_for(n, body, ctx)` (libQPrepRuntime,
+    include/qprep/Runtime/QPrepParallel.h) where `ctx` points to a stack
+    struct holding the captured values in their LLVM types
+    (`builtin.unrealized_conversion_cast` in and out, resolved by the LLVM
+    conversions and `reconcile-unrealized-casts`). Constants are cloned into
+    the body instead of captured. The runtime splits `[0, n)` over the
+    calling thread's thread count (`qprep_rt_set_num_threads`).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect", "::mlir::scf::SCFDialect"];
+  let statistics = [
+    Statistic<"numOutlined", "outlined", "Parallel loops outlined">
+  ];
+}
+
 #endif // QPREP_CONVERSION_PASSES_TD

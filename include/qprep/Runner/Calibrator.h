@@ -95,6 +95,12 @@ public:
   llvm::Expected<double> run(llvm::ArrayRef<float *> inputs,
                              llvm::ArrayRef<float *> outputs);
 
+  /// Threads the forward's parallel loops use in run() (docs/Forward.md);
+  /// n <= 0: every available core (the default). Results do not depend on it.
+  void setNumThreads(int n) { threads = n > 0 ? n : 0; }
+  /// The number set (0: every available core).
+  int numThreads() const { return threads; }
+
   /// Every observer back to "nothing seen".
   llvm::Error reset();
 
@@ -127,6 +133,7 @@ private:
   /// Per observer (same order): its generated functions.
   std::vector<ObserverFunctions> functions;
   OwningOpRef<ModuleOp> prepared;        // before lowering
+  int threads = 0;                       // 0: every available core
 };
 
 } // namespace qprep

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qprep/Conversion/Pipelines.h"
+#include "qprep/Conversion/ForwardPipeline.h"
 #include "qprep/Conversion/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -35,6 +36,8 @@ void mlir::qprep::buildLowerObserversPipeline(
     fpm.addPass(createTosaToArithPass());
     fpm.addPass(createTosaToTensorPass());
   }
+  if (options.kernels)
+    addForwardTensorPasses(pm);
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
@@ -48,6 +51,15 @@ void mlir::qprep::buildFinalizeToLLVMPipeline(
   pm.addPass(createCanonicalizerPass());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
+  if (options.kernels) {
+    ForwardKernelOptions kernels = hostForwardKernelOptions();
+    if (options.lanes > 0)
+      kernels.lanes = options.lanes;
+    if (options.registers > 0)
+      kernels.registers = options.registers;
+    kernels.contract = options.contract;
+    addForwardMemrefPasses(pm, kernels);
+  }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createConvertVectorToSCFPass());
   pm.addPass(createSCFToControlFlowPass());
