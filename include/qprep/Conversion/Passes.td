@@ -131,7 +131,8 @@ def LowerQuantPass : Pass<"qprep-lower-quant"> {
     Lowers upstream `quant.qcast` and `quant.dcast` on scalars and ranked
     tensors (per-tensor and per-axis `!quant.uniform`, integer storage of up
     to 32 bits, expressed type f32, f16 or bf16) to one `linalg.generic` per
-    cast, computing what PyTorch computes, bit for bit:
+    cast (over the value collapsed to 1-D, or to [before, channel, after] per
+    axis), computing what PyTorch computes, bit for bit:
 
     ```
     quantize:   q = clamp(round_half_even(x * inv_scale) + zero_point, qmin, qmax)

@@ -185,7 +185,7 @@ void assertChannels(OpBuilder &b, Location loc, Value tensor, int32_t axis,
 /// One linalg.generic mapping `input` elementwise to a tensor of `outElt`,
 /// with the per-axis tables broadcast along `axis`. `body(b, loc, x, a, c)`
 /// gets the element and the qparams (scalars, or the channel's entries).
-Value emitElementwise(
+Value emitGeneric(
     OpBuilder &b, Location loc, Value input, Type outElt,
     std::optional<int32_t> axis, const QParamValues &qp,
     function_ref<Value(OpBuilder &, Location, Value, Value, Value)> body) {
@@ -211,6 +211,45 @@ Value emitElementwise(
         linalg::YieldOp::create(nb, nloc, body(nb, nloc, args[0], a, c));
       });
   return generic.getResult(0);
+}
+
+/// emitGeneric on `input` viewed with as few dimensions as the qparams
+/// allow: one (per tensor) or [before, axis, after] (per axis), through
+/// tensor.collapse_shape / expand_shape, which bufferize to views. Fewer
+/// loops matter: LLVM's IndVarSimplify time grows quickly with the number of
+/// loops in one function, and a network has a cast on every activation.
+Value emitElementwise(
+    OpBuilder &b, Location loc, Value input, Type outElt,
+    std::optional<int32_t> axis, const QParamValues &qp,
+    function_ref<Value(OpBuilder &, Location, Value, Value, Value)> body) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  SmallVector<ReassociationIndices> groups;
+  auto addGroup = [&](int64_t lo, int64_t hi) {
+    if (lo >= hi)
+      return;
+    ReassociationIndices g;
+    for (int64_t d = lo; d < hi; ++d)
+      g.push_back(d);
+    groups.push_back(g);
+  };
+  std::optional<int32_t> newAxis;
+  if (axis) {
+    addGroup(0, *axis);
+    newAxis = static_cast<int32_t>(groups.size());
+    addGroup(*axis, *axis + 1);
+    addGroup(*axis + 1, rank);
+  } else {
+    addGroup(0, rank);
+  }
+  if (static_cast<int64_t>(groups.size()) == rank)
+    return emitGeneric(b, loc, input, outElt, axis, qp, body);
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, input);
+  Value flat = tensor::CollapseShapeOp::create(b, loc, input, groups);
+  Value result = emitGeneric(b, loc, flat, outElt, newAxis, qp, body);
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(type.getShape(), outElt), result, groups,
+      sizes);
 }
 
 Value denseF32(OpBuilder &b, Location loc, ArrayRef<float> values) {

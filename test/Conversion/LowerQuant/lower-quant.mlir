@@ -4,14 +4,17 @@
 // point, clamp in float (maxnumf/minnumf: NaN becomes qmin), convert.
 // 1 / 0.5 = 2.0; zero point 3.
 
+// A per-tensor cast is one loop over the value viewed as 1-D.
+
 // CHECK-LABEL: func.func @qcast_per_tensor
 // CHECK-SAME: (%[[X:.*]]: tensor<2x?xf32>)
 // CHECK-DAG: %[[INV:.*]] = arith.constant 2.000000e+00 : f32
 // CHECK-DAG: %[[ZP:.*]] = arith.constant 3.000000e+00 : f32
 // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
 // CHECK: %[[D1:.*]] = tensor.dim %[[X]], %[[C1]]
-// CHECK: %[[E:.*]] = tensor.empty(%[[D1]]) : tensor<2x?xi8>
-// CHECK: %[[I:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} ins(%[[X]] : tensor<2x?xf32>) outs(%[[E]] : tensor<2x?xi8>)
+// CHECK: %[[F:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1]] : tensor<2x?xf32> into tensor<?xf32>
+// CHECK: %[[E:.*]] = tensor.empty(%{{.*}}) : tensor<?xi8>
+// CHECK: %[[I:.*]] = linalg.generic {{.*}} iterator_types = ["parallel"]} ins(%[[F]] : tensor<?xf32>) outs(%[[E]] : tensor<?xi8>)
 // CHECK: ^bb0(%[[IN:.*]]: f32, %{{.*}}: i8):
 // CHECK:   %[[M:.*]] = arith.mulf %[[IN]], %[[INV]] : f32
 // CHECK:   %[[R:.*]] = math.roundeven %[[M]] : f32
@@ -23,7 +26,8 @@
 // CHECK:   %[[W:.*]] = arith.fptosi %[[V2]] : f32 to i64
 // CHECK:   %[[T:.*]] = arith.trunci %[[W]] : i64 to i8
 // CHECK:   linalg.yield %[[T]] : i8
-// CHECK: %[[Q:.*]] = quant.scast %[[I]] : tensor<2x?xi8> to tensor<2x?x!quant.uniform<i8:f32, 5.000000e-01:3>>
+// CHECK: %[[U:.*]] = tensor.expand_shape %[[I]] {{\[\[}}0, 1]] output_shape [2, %[[D1]]] : tensor<?xi8> into tensor<2x?xi8>
+// CHECK: %[[Q:.*]] = quant.scast %[[U]] : tensor<2x?xi8> to tensor<2x?x!quant.uniform<i8:f32, 5.000000e-01:3>>
 // CHECK: return %[[Q]]
 func.func @qcast_per_tensor(%x: tensor<2x?xf32>) -> tensor<2x?x!quant.uniform<i8:f32, 0.5:3>> {
   %0 = quant.qcast %x : tensor<2x?xf32> to tensor<2x?x!quant.uniform<i8:f32, 0.5:3>>
@@ -76,6 +80,21 @@ func.func @per_axis(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
   %0 = quant.qcast %x : tensor<3x2xf32> to tensor<3x2x!quant.uniform<i8:f32:1, {0.5, 0.25:-1}>>
   %1 = quant.dcast %0 : tensor<3x2x!quant.uniform<i8:f32:1, {0.5, 0.25:-1}>> to tensor<3x2xf32>
   return %1 : tensor<3x2xf32>
+}
+
+// -----
+
+// Per axis on a higher rank: the value is viewed as [before, channel, after].
+
+// CHECK-DAG: #[[ID3:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[CH3:.*]] = affine_map<(d0, d1, d2) -> (d1)>
+// CHECK-LABEL: func.func @per_axis_rank4
+// CHECK: %[[F:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] : tensor<2x3x4x5xf32> into tensor<2x3x20xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[ID3]], #[[CH3]], #[[CH3]], #[[ID3]]], iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[F]], {{.*}}) outs(%{{.*}} : tensor<2x3x20xi8>)
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] output_shape [2, 3, 4, 5] : tensor<2x3x20xi8> into tensor<2x3x4x5xi8>
+func.func @per_axis_rank4(%x: tensor<2x3x4x5xf32>) -> tensor<2x3x4x5x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>> {
+  %0 = quant.qcast %x : tensor<2x3x4x5xf32> to tensor<2x3x4x5x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>
+  return %0 : tensor<2x3x4x5x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>
 }
 
 // -----
