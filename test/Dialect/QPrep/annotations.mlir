@@ -56,15 +56,16 @@ func.func @holes(%a: tensor<4xf32>, %b: tensor<4xf32>, %c: tensor<4xf32>) -> ten
 
 // -----
 
-// Annotations also work on ops nested in regions and on non-tensor values
-// (a per-tensor spec does not look at the type).
+// Annotations also work on ops nested in regions; non-tensor values take
+// #qprep.none (annotated, no observer; an observer there is an error, see
+// unobservable.mlir).
 // CHECK: #[[I8:qspec[0-9]*]] = #qprep.qspec<i8>
 // CHECK-LABEL: func.func @nested
 // CHECK: scf.for
 // CHECK: "foo.op"
 // CHECK-SAME: qprep.inputs = [#[[I8]]]
 // CHECK: "foo.scalar"
-// CHECK-SAME: qprep.inputs = [#[[I8]]]
+// CHECK-SAME: qprep.inputs = [#qprep.none]
 func.func @nested(%x: tensor<4xf32>, %n: index) -> tensor<4xf32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -72,6 +73,6 @@ func.func @nested(%x: tensor<4xf32>, %n: index) -> tensor<4xf32> {
     %y = "foo.op"(%acc) {qprep.inputs = [#qprep.qspec<i8>]} : (tensor<4xf32>) -> tensor<4xf32>
     scf.yield %y : tensor<4xf32>
   }
-  %s = "foo.scalar"(%n) {qprep.inputs = [#qprep.qspec<i8>]} : (index) -> f32
+  %s = "foo.scalar"(%n) {qprep.inputs = [#qprep.none]} : (index) -> f32
   return %r : tensor<4xf32>
 }

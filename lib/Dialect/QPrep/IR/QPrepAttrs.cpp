@@ -97,6 +97,14 @@ mlir::qprep::calculateQMinQMax(Type dtype, std::optional<int64_t> quantMin,
   return {0, 15};
 }
 
+bool mlir::qprep::isObservableType(Type type) {
+  if (auto t = dyn_cast<RankedTensorType>(type))
+    return isa<FloatType>(t.getElementType());
+  if (auto m = dyn_cast<MemRefType>(type))
+    return isa<FloatType>(m.getElementType());
+  return false;
+}
+
 bool mlir::qprep::isAnnotationEntry(Attribute attr) {
   return isa<QSpecAttr, FixedQSpecAttr, SharedQSpecAttr, DerivedQSpecAttr,
              NoQSpecAttr, FlatSymbolRefAttr>(attr);

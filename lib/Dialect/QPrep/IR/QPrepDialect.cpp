@@ -114,22 +114,35 @@ LogicalResult verifyEntry(Operation *diagOp, Operation *holder,
            << "'" << attrName << "' entry " << entry
            << " must be a qprep spec or an observer symbol, got " << spec;
   if (auto qspec = dyn_cast<QSpecAttr>(spec)) {
-    if (isPerChannel(qspec.getEffectiveQScheme()))
-      return checkChannelAxis(diagOp, attrName, entry, *qspec.getChAxis(),
-                              valueType, desc);
-    return success();
+    if (isPerChannel(qspec.getEffectiveQScheme()) &&
+        failed(checkChannelAxis(diagOp, attrName, entry, *qspec.getChAxis(),
+                                valueType, desc)))
+      return failure();
   }
   if (auto shared = dyn_cast<SharedQSpecAttr>(spec))
-    return checkRef(diagOp, holder, attrName, entry, shared.getTarget());
+    if (failed(checkRef(diagOp, holder, attrName, entry, shared.getTarget())))
+      return failure();
   if (auto derived = dyn_cast<DerivedQSpecAttr>(spec)) {
     for (Attribute src : derived.getDerivedFrom())
       if (auto ref = dyn_cast<RefAttr>(src))
         if (failed(checkRef(diagOp, holder, attrName, entry, ref)))
           return failure();
-    if (isPerChannel(derived.getEffectiveQScheme()))
-      return checkChannelAxis(diagOp, attrName, entry, *derived.getChAxis(),
-                              valueType, desc);
+    if (isPerChannel(derived.getEffectiveQScheme()) &&
+        failed(checkChannelAxis(diagOp, attrName, entry, *derived.getChAxis(),
+                                valueType, desc)))
+      return failure();
   }
+  // An entry that names an observer needs a value an observer can see;
+  // otherwise it would be dropped and its observer never calibrated.
+  if (valueType && !isa<NoQSpecAttr>(spec) && !isObservableType(valueType))
+    return diagOp->emitOpError()
+           << "'" << attrName << "' entry " << entry << ": " << desc
+           << " has type " << valueType
+           << ", which cannot be observed (observers take ranked tensors and "
+              "memrefs of floats); "
+           << (desc.what == StringRef("result")
+                   ? "leave the entry unit"
+                   : "use #qprep.none to annotate it without an observer");
   return success();
 }
 
@@ -242,4 +255,19 @@ LogicalResult QPrepDialect::verifyRegionArgAttribute(Operation *op,
     type = region.front().getArgument(argIndex).getType();
   return verifyEntry(op, /*holder=*/nullptr, name, argIndex, attr.getValue(),
                      type, ValueDesc{"argument", argIndex});
+}
+
+LogicalResult QPrepDialect::verifyRegionResultAttribute(Operation *op,
+                                                        unsigned regionIndex,
+                                                        unsigned resultIndex,
+                                                        NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  if (name == getArgOutputAttrName())
+    return op->emitOpError()
+           << "result " << resultIndex << " has '" << name
+           << "', which qprep does not take on results (it would be dropped): "
+              "annotate the op that produces the value with '"
+           << getOutputsAttrName() << "'";
+  return op->emitOpError() << "unknown qprep result attribute '" << name
+                           << "'";
 }

@@ -45,6 +45,10 @@ std::pair<int64_t, int64_t> calculateQMinQMax(Type dtype,
 /// after sharing resolution, an observer symbol.
 bool isAnnotationEntry(Attribute attr);
 
+/// True for the types a `qprep.observe` op takes: ranked tensors and memrefs
+/// of floats. An annotation entry that names an observer must be on one.
+bool isObservableType(Type type);
+
 } // namespace qprep
 } // namespace mlir
 
