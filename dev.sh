@@ -18,7 +18,7 @@ LLVM_PREFIX=/usr/lib/llvm-22
 PACKAGES=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
   ninja-build cmake python3-dev python3-numpy pybind11-dev python3-pybind11
-  python3-torch python3-torchvision libgtest-dev
+  python3-torch python3-torchvision libgtest-dev python3-tqdm
 )
 
 log() { printf '[qprep] %s\n' "$*" >&2; }
