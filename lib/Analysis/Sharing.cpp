@@ -154,7 +154,8 @@ private:
 } // namespace
 
 FailureOr<SharingGroups>
-mlir::qprep::computeSharingGroups(FunctionAnnotations &ann) {
+mlir::qprep::computeSharingGroups(FunctionAnnotations &ann,
+                                  const SharingOptions &options) {
   ArrayRef<AnnotatedKey> keys = ann.getKeys();
   unsigned n = keys.size();
 
@@ -181,13 +182,76 @@ mlir::qprep::computeSharingGroups(FunctionAnnotations &ann) {
     int idx = map.unwrap(key);
     return idx < 0 ? Attribute() : keys[idx].spec;
   };
-  // `_union_input_edge_with`.
+  // The sources of key k's derived spec as key indices (empty for other
+  // specs, and when a source does not resolve: qprep-resolve-sharing reports
+  // that later, so the diagnostics here are swallowed).
+  DenseMap<unsigned, SmallVector<unsigned, 2>> derivedSources;
+  auto sourcesOf = [&](unsigned k) -> ArrayRef<unsigned> {
+    auto derived = dyn_cast<DerivedQSpecAttr>(keys[k].spec);
+    if (!derived)
+      return {};
+    auto [it, inserted] = derivedSources.try_emplace(k);
+    if (!inserted)
+      return it->second;
+    ScopedDiagnosticHandler quiet(ann.getFunction()->getContext(),
+                                  [](Diagnostic &) { return success(); });
+    SmallVector<unsigned, 2> sources;
+    for (Attribute src : derived.getDerivedFrom()) {
+      auto ref = dyn_cast<RefAttr>(src);
+      FailureOr<unsigned> key =
+          ref ? ann.resolveAnnotatedRef(ref, keys[k].holder, ann.getDiagOp(k),
+                                        "#qprep.derived")
+              : FailureOr<unsigned>(failure());
+      if (failed(key))
+        return it->second; // unknown: compared as equal
+      sources.push_back(*key);
+    }
+    it->second = std::move(sources);
+    return it->second;
+  };
+  llvm::DenseSet<std::pair<Operation *, Operation *>> warned;
+  // `_union_input_edge_with`. Implicit sharing does not compare derived
+  // specs' sources (PyTorch's rule): say so when it merges different ones.
   auto unionInputEdgeWith = [&](unsigned inputEdge, Attribute inputRootSpec,
                                 unsigned other) {
     Attribute otherRootSpec = rootSpec(other);
-    if (otherRootSpec && inputRootSpec &&
-        haveSameSharingAttrs(otherRootSpec, inputRootSpec))
-      map.unite(other, inputEdge);
+    if (!otherRootSpec || !inputRootSpec ||
+        !haveSameSharingAttrs(otherRootSpec, inputRootSpec))
+      return;
+    if (isa<DerivedQSpecAttr>(inputRootSpec) &&
+        isa<DerivedQSpecAttr>(otherRootSpec) &&
+        map.find(inputEdge) != map.find(other)) {
+      int a = map.unwrap(inputEdge), b = map.unwrap(other);
+      if (a >= 0 && b >= 0 && a != b) {
+        ArrayRef<unsigned> sa = sourcesOf(a), sb = sourcesOf(b);
+        if (!sa.empty() && !sb.empty() && sa != sb) {
+          if (options.keepDerivedApart)
+            return;
+          // Say it at the later consumer; the earlier one's sources win.
+          unsigned early = inputEdge, late = other;
+          if (ann.getOrder(ann.getDiagOp(early)) >
+              ann.getOrder(ann.getDiagOp(late)))
+            std::swap(early, late);
+          if (warned.insert({ann.getDiagOp(early), ann.getDiagOp(late)})
+                  .second) {
+            InFlightDiagnostic diag =
+                ann.getDiagOp(late)->emitWarning()
+                << ann.describe(late)
+                << " carries the same value as " << ann.describe(early)
+                << " (a constant merged by CSE?), with a derived spec of "
+                   "other sources: implicit sharing gives both one "
+                   "observer, whose qparams derive from the other's "
+                   "sources (PyTorch's rule: it does not compare "
+                   "derived_from); keep-derived-apart=true "
+                   "(qprep-resolve-sharing, qprep-prepare) gives each its "
+                   "own observer";
+            diag.attachNote(ann.getDiagOp(early)->getLoc())
+                << "the consumer whose sources the observer derives from";
+          }
+        }
+      }
+    }
+    map.unite(other, inputEdge);
   };
 
   for (unsigned i = 0; i < n; ++i) {

@@ -24,9 +24,15 @@ __all__ = ["Calibrator", "Error", "prepare", "run_pipeline", "verify"]
 
 
 def prepare(module: str, is_qat: bool = False,
-            allow_unregistered_dialects: bool = False) -> str:
-    """PyTorch's prepare_pt2e: the qprep-prepare pipeline on MLIR text."""
-    pipeline = "qprep-prepare{is-qat=%s}" % ("true" if is_qat else "false")
+            allow_unregistered_dialects: bool = False,
+            keep_derived_apart: bool = False) -> str:
+    """PyTorch's prepare_pt2e: the qprep-prepare pipeline on MLIR text.
+
+    keep_derived_apart: derived specs with different sources on one value
+    (a bias constant merged by CSE) get their own observers instead of
+    PyTorch's one shared observer (docs/Sharing.md)."""
+    pipeline = "qprep-prepare{is-qat=%s keep-derived-apart=%s}" % (
+        "true" if is_qat else "false", "true" if keep_derived_apart else "false")
     return run_pipeline(module, pipeline, allow_unregistered_dialects)
 
 

@@ -34,11 +34,23 @@ struct SharingGroups {
 /// only if the other kind does not have it either.
 bool haveSameSharingAttrs(Attribute a, Attribute b);
 
+/// Choices beyond PyTorch's behaviour (which the defaults keep).
+struct SharingOptions {
+  /// Implicit sharing does not compare derived specs' sources (PyTorch's
+  /// rule): two derived specs on one value (a bias constant merged by CSE)
+  /// join one group whose observer derives from the first one's sources.
+  /// With this set they stay apart when their sources differ.
+  bool keepDerivedApart = false;
+};
+
 /// Forms the sharing groups (explicit #qprep.shared unions plus implicit
 /// sharing between the edges and node of one value). Emits diagnostics and
 /// fails for references to unannotated edges/nodes and for groups whose every
-/// member holds a #qprep.shared spec.
-FailureOr<SharingGroups> computeSharingGroups(FunctionAnnotations &annotations);
+/// member holds a #qprep.shared spec. Warns when implicit sharing merges
+/// derived specs with different sources.
+FailureOr<SharingGroups>
+computeSharingGroups(FunctionAnnotations &annotations,
+                     const SharingOptions &options = {});
 
 } // namespace qprep
 } // namespace mlir

@@ -12,7 +12,9 @@ using namespace mlir::qprep;
 void mlir::qprep::buildPreparePipeline(OpPassManager &pm,
                                        const PrepareOptions &options) {
   pm.addPass(createCollectQSpecsPass());
-  pm.addPass(createResolveSharingPass());
+  ResolveSharingPassOptions resolve;
+  resolve.keepDerivedApart = options.keepDerivedApart;
+  pm.addPass(createResolveSharingPass(resolve));
   InsertObserversPassOptions insert;
   insert.isQat = options.isQat;
   pm.addPass(createInsertObserversPass(insert));

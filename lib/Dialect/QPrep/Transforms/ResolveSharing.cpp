@@ -50,7 +50,9 @@ LogicalResult ResolveSharingPass::resolveFunction(FunctionOpInterface func,
   if (failed(annOr))
     return failure();
   FunctionAnnotations &ann = *annOr;
-  FailureOr<SharingGroups> groupsOr = computeSharingGroups(ann);
+  SharingOptions sharing;
+  sharing.keepDerivedApart = keepDerivedApart;
+  FailureOr<SharingGroups> groupsOr = computeSharingGroups(ann, sharing);
   if (failed(groupsOr))
     return failure();
   SharingGroups &groups = *groupsOr;

@@ -61,6 +61,12 @@ def ResolveSharingPass : Pass<"qprep-resolve-sharing", "::mlir::ModuleOp"> {
     Resolution is order-independent where PyTorch fails only because of
     visiting order (see docs/Sharing.md).
 
+    Implicit sharing does not compare derived specs' sources (PyTorch's
+    rule): two derived specs on one value, as when `--cse` merges two convs'
+    identical bias constants, join one group whose observer derives from the
+    first one's sources. The pass warns, naming both consumers;
+    `keep-derived-apart=true` keeps them in separate groups.
+
     Before:
     ```mlir
     %0 = "foo.conv"(%x) {qprep.outputs = [#act]} : ...
@@ -75,6 +81,12 @@ def ResolveSharingPass : Pass<"qprep-resolve-sharing", "::mlir::ModuleOp"> {
     ```
   }];
   let dependentDialects = ["::mlir::qprep::QPrepDialect"];
+  let options = [
+    Option<"keepDerivedApart", "keep-derived-apart", "bool", /*default=*/"false",
+           "Keep derived specs with different sources in separate groups "
+           "when implicit sharing would merge them (PyTorch merges them, with "
+           "a warning here)">,
+  ];
   let statistics = [
     Statistic<"numGroups", "num-groups", "Sharing groups">,
     Statistic<"numObservers", "num-observers", "Observers created">,

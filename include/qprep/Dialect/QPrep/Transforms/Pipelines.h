@@ -13,6 +13,11 @@ struct PrepareOptions : public PassPipelineOptions<PrepareOptions> {
   Option<bool> isQat{*this, "is-qat",
                      llvm::cl::desc("Prepare for quantization-aware training"),
                      llvm::cl::init(false)};
+  Option<bool> keepDerivedApart{
+      *this, "keep-derived-apart",
+      llvm::cl::desc("Keep derived specs with different sources apart when "
+                     "implicit sharing would merge them"),
+      llvm::cl::init(false)};
 };
 
 /// PyTorch's prepare_pt2e: collect -> resolve sharing -> insert observers.
