@@ -3,6 +3,7 @@
 #include "qprep/Runner/Calibrator.h"
 #include "qprep/Conversion/Passes.h"
 #include "qprep/Conversion/Pipelines.h"
+#include "qprep/Conversion/QPrepToQuant/QPrepToQuant.h"
 #include "qprep/Conversion/QPrepToLoops/QPrepToLoops.h"
 #include "qprep/Dialect/QPrep/IR/ObserverModel.h"
 #include "qprep/Dialect/QPrep/IR/QPrepDialect.h"
@@ -410,14 +411,9 @@ Calibrator::quantizedModule(bool foldQuantize) {
   if (!calibrated)
     return calibrated.takeError();
   PassManager pm((*calibrated)->getContext(), ModuleOp::getOperationName());
-  // Weights reach their observers through TOSA ops on constants (a
-  // transposed linear weight): fold those first, so that qprep-convert
-  // quantizes the weight at compile time, as PyTorch's constant_fold does.
-  if (failed(parsePassPipeline("func.func(tosa-layerwise-constant-fold)", pm)))
-    return error("bad pipeline (are the upstream passes registered?)");
   ConvertQPrepToQuantPassOptions options;
   options.foldQuantize = foldQuantize;
-  pm.addPass(createConvertQPrepToQuantPass(options));
+  buildConvertPipeline(pm, options);
   if (failed(pm.run(**calibrated)))
     return error("qprep-convert failed");
   return std::move(*calibrated);

@@ -8,25 +8,29 @@
 // any MLIR stack that understands the quant dialect can take over.
 //
 // The observer's calibration is read from the IR (its scale / zero_point
-// attributes, written by the Calibrator), so the pass runs alone under lit.
-// Everything it needs to know about an observer comes from describeObserver,
-// the one place that reads specs.
+// attributes, written by the Calibrator), so the pass runs alone under lit;
+// what the observer is comes from the dialect's ObserverModel.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qprep/Conversion/LowerQuant/LowerQuant.h"
 #include "qprep/Conversion/Passes.h"
+#include "qprep/Conversion/QPrepToQuant/QPrepToQuant.h"
+#include "qprep/Dialect/QPrep/IR/ObserverModel.h"
 #include "qprep/Dialect/QPrep/IR/QPrepOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/Transforms/Passes.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Pass/PassManager.h"
 
 #include "llvm/ADT/SetVector.h"
 
@@ -103,11 +107,17 @@ std::string whyNoQParams(ObserverOp obs) {
   return "it has statistics but no scale / zero_point";
 }
 
-/// Everything convert reads from an observer's spec and calibration. Kept in
-/// one function so that it can move to the observer model of issue 10.
+/// Everything convert needs from an observer: its ObserverModel (the
+/// dialect's one reading of specs) and its calibration attributes.
 ObserverQuant describeObserver(ObserverOp obs, SymbolTable &symbols) {
+  ObserverModel m = ObserverModel::get(obs);
   ObserverQuant q;
-  Attribute spec = obs.getSpec();
+  q.dtype = m.dtype;
+  q.quantMin = m.quantMin;
+  q.quantMax = m.quantMax;
+  q.qscheme = m.qscheme;
+  q.axis = m.chAxis;
+  q.eps = m.eps;
   auto fail = [&](const Twine &why) {
     q.kind = ConvertKind::Error;
     q.error = why.str();
@@ -123,31 +133,31 @@ ObserverQuant describeObserver(ObserverOp obs, SymbolTable &symbols) {
     llvm::append_range(q.zeroPoints, zp.asArrayRef());
     return true;
   };
+  auto dtypeError = [&]() -> std::optional<std::string> {
+    if (isFloat8(q.dtype))
+      return "float8 storage (" + typeName(q.dtype) +
+             ") has no !quant.uniform form: the quant dialect of MLIR 22 "
+             "stores integers only";
+    return std::nullopt;
+  };
 
-  if (auto fixed = dyn_cast<FixedQSpecAttr>(spec)) {
-    q.dtype = fixed.getDtype();
-    std::tie(q.quantMin, q.quantMax) = calculateQMinQMax(
-        q.dtype, fixed.getQuantMin(), fixed.getQuantMax(), false);
-    q.qscheme = fixed.getQscheme().value_or(QScheme::per_tensor_affine);
-    if (fixed.getIsDynamic())
+  switch (m.kind) {
+  case ObserverModel::Kind::Fixed:
+    if (m.isDynamic)
       return fail("fixed qparams cannot be dynamic (PyTorch's "
                   "FixedQParamsObserver raises)");
-    q.scales.push_back(fixed.getScale().convertToDouble());
-    q.zeroPoints.push_back(fixed.getZeroPoint());
-  } else if (auto derived = dyn_cast<DerivedQSpecAttr>(spec)) {
-    q.dtype = derived.getDtype();
-    std::tie(q.quantMin, q.quantMax) = calculateQMinQMax(
-        q.dtype, derived.getQuantMin(), derived.getQuantMax(), false);
-    q.qscheme = derived.getEffectiveQScheme();
-    q.axis = obs.getChannelAxis();
-    if (derived.getIsDynamic())
+    q.scales.push_back(m.fixedScale);
+    q.zeroPoints.push_back(m.fixedZeroPoint);
+    break;
+  case ObserverModel::Kind::Derived:
+    if (m.isDynamic)
       return fail("derived qparams cannot be dynamic");
     if (!readQParams()) {
       std::string missing;
-      for (Attribute from : derived.getDerivedFrom()) {
-        auto src = symbols.lookup<ObserverOp>(
-            cast<FlatSymbolRefAttr>(from).getValue());
-        if (src && !src.getScaleAttr() && !isa<FixedQSpecAttr>(src.getSpec()))
+      for (FlatSymbolRefAttr from : m.derivedFrom) {
+        auto src = symbols.lookup<ObserverOp>(from.getValue());
+        if (src && !src.getScaleAttr() &&
+            ObserverModel::get(src).kind != ObserverModel::Kind::Fixed)
           missing += (missing.empty() ? "@" : ", @") + src.getSymName().str();
       }
       if (!missing.empty())
@@ -156,32 +166,20 @@ ObserverQuant describeObserver(ObserverOp obs, SymbolTable &symbols) {
       return fail("it has no scale / zero_point (a per-tensor derived spec "
                   "whose sources give one scale per channel?)");
     }
-  } else {
-    auto qspec = cast<QSpecAttr>(spec);
-    q.dtype = qspec.getDtype();
-    std::tie(q.quantMin, q.quantMax) = qspec.getEffectiveRange();
-    q.qscheme = qspec.getEffectiveQScheme();
-    q.axis = obs.getChannelAxis();
-    q.eps = static_cast<float>(
-        qspec.getObserver().getEps().convertToDouble());
-    bool dynamic = qspec.getIsDynamic();
-    bool placeholder =
-        qspec.getObserver().getKind() == ObserverKind::placeholder;
-    if (isFloat8(q.dtype))
-      return fail("float8 storage (" + typeName(q.dtype) +
-                  ") has no !quant.uniform form: the quant dialect of MLIR 22 "
-                  "stores integers only");
+    break;
+  default: {
+    if (std::optional<std::string> why = dtypeError())
+      return fail(*why);
     if (isa<FloatType>(q.dtype)) {
-      if (dynamic)
+      if (m.isDynamic)
         return fail("dynamic quantization to " + typeName(q.dtype) +
                     " is not supported (PyTorch's reference flow supports "
                     "i8 and ui8)");
       q.kind = q.dtype.isF16() ? ConvertKind::CastF16 : ConvertKind::Drop;
       return q;
     }
-    if (dynamic) {
-      auto intTy = cast<IntegerType>(q.dtype);
-      if (intTy.getWidth() != 8)
+    if (m.isDynamic) {
+      if (cast<IntegerType>(q.dtype).getWidth() != 8)
         return fail("dynamic quantization to " + typeName(q.dtype) +
                     " is not supported (PyTorch's reference flow supports "
                     "i8 and ui8)");
@@ -192,20 +190,20 @@ ObserverQuant describeObserver(ObserverOp obs, SymbolTable &symbols) {
       q.kind = ConvertKind::Dynamic;
       return q;
     }
-    if (q.qscheme == QScheme::per_channel_affine_float_qparams)
+    if (m.hasFloatQParams())
       return fail("per_channel_affine_float_qparams has float zero points, "
                   "which !quant.uniform cannot express");
-    if (placeholder)
+    if (!m.hasQParams())
       return fail("a placeholder observer of " + typeName(q.dtype) +
                   " has no qparams (PyTorch's PlaceholderObserver raises in "
                   "calculate_qparams)");
     if (!readQParams())
       return fail(whyNoQParams(obs));
+    break;
   }
-  if (isFloat8(q.dtype))
-    return fail("float8 storage (" + typeName(q.dtype) +
-                ") has no !quant.uniform form: the quant dialect of MLIR 22 "
-                "stores integers only");
+  }
+  if (std::optional<std::string> why = dtypeError())
+    return fail(*why);
   if (!isa<IntegerType>(q.dtype))
     return fail("dtype " + typeName(q.dtype) + " cannot be quantized to");
   for (double s : q.scales)
@@ -669,3 +667,9 @@ struct ConvertQPrepToQuantPass
   }
 };
 } // namespace
+
+void mlir::qprep::buildConvertPipeline(
+    OpPassManager &pm, const ConvertQPrepToQuantPassOptions &options) {
+  pm.addNestedPass<func::FuncOp>(tosa::createTosaLayerwiseConstantFoldPass());
+  pm.addPass(createConvertQPrepToQuantPass(options));
+}
