@@ -441,7 +441,7 @@ public:
 
   /// calibrated_module() through qprep-convert; the diagnostics of
   /// observers that cannot be converted become the error.
-  std::string quantizedModule(bool foldQuantize) {
+  std::string quantizedModule(bool foldQuantize, bool debugInfo) {
     MLIRContext &ctx = getContext(false);
     std::string diagnostics;
     llvm::raw_string_ostream diagOs(diagnostics);
@@ -457,7 +457,7 @@ public:
                        (diagnostics.empty() ? "" : ":\n" + diagnostics));
     std::string out;
     llvm::raw_string_ostream os(out);
-    (*m)->print(os);
+    (*m)->print(os, OpPrintingFlags().enableDebugInfo(debugInfo));
     return out;
   }
 
@@ -506,11 +506,13 @@ PYBIND11_MODULE(_qprep, m) {
       .def("results", &PyCalibrator::results,
            "Each observer's statistics, scale and zero point, as dicts.")
       .def("quantized_module", &PyCalibrator::quantizedModule,
-           py::arg("fold_quantize") = true,
+           py::arg("fold_quantize") = true, py::arg("debug_info") = false,
            "calibrated_module() converted by qprep-convert (PyTorch's "
            "convert_pt2e): quant.qcast/quant.dcast with !quant.uniform types, "
            "observed constants quantized unless fold_quantize=False. A "
-           "Calibrator built on it runs the quantized model.")
+           "Calibrator built on it runs the quantized model. debug_info: "
+           "print locations (each q/dq pair has its observer call's, e.g. "
+           "the exporter's torch node name).")
       .def("calibrated_module", &PyCalibrator::calibratedModule,
            "The prepared module as MLIR text, observers carrying min_val, "
            "max_val, scale and zero_point.");

@@ -1,6 +1,8 @@
 """qprep.Calibrator.quantized_module(): the calibrated module through
 qprep-convert, as MLIR text; a Calibrator on it runs the quantized model.
 Observers that cannot be converted raise qprep.Error naming them."""
+import re
+
 import numpy as np
 import torch
 
@@ -74,3 +76,13 @@ print("qat converted", "qprep.fake_quantize" not in quantized_qat,
       quantized_qat.count("quant.qcast"))
 (converted,) = qprep.Calibrator(quantized_qat).forward(batch)
 print("qat matches fake-quantized model", np.array_equal(trained, converted))
+
+# debug_info=True keeps the locations (each q/dq pair has its observer
+# call's): a module parsed from a named source maps back to it.
+named = qprep.Calibrator(MODEL.replace('-> tensor<1x4x2xf32>\n  %s2',
+                                       '-> tensor<1x4x2xf32> loc("fc")\n  %s2'))
+named.run(batch)
+text = named.quantized_module(debug_info=True)
+alias = re.search(r'^(#loc\d*) = loc\("fc"\)$', text, re.M).group(1)
+print("qcast located at fc", bool(re.search(r'quant\.qcast .* loc\(' + alias + r'\)$',
+                                            text, re.M)))
