@@ -239,7 +239,7 @@ Calibrator::create(OwningOpRef<ModuleOp> module, StringRef entry,
     if (!f)
       return error("no layout for observer @" + info.name);
     info.channels = f->channels;
-    info.hasStats = !f->stats.empty();
+    info.hasStats = f->hasStats;
     info.histogram.assign(f->bins, 0.0f);
     cal->functions.push_back(*f);
   }
@@ -330,8 +330,13 @@ llvm::Error Calibrator::reset() {
 
 llvm::Expected<std::vector<ObserverResult>> Calibrator::results() {
   auto update = lookupFn<abi::UpdateQParamsFnTy>(*engine, abi::kUpdateQParamsFn);
-  if (!update)
-    return update.takeError();
+  auto readQParams = lookupFn<abi::QParamsFnTy>(*engine, abi::kQParamsFn);
+  auto readStats = lookupFn<abi::StatsFnTy>(*engine, abi::kStatsFn);
+  auto readHistogram = lookupFn<abi::HistogramFnTy>(*engine, abi::kHistogramFn);
+  if (!update || !readQParams || !readStats || !readHistogram)
+    return llvm::joinErrors(
+        llvm::joinErrors(update.takeError(), readQParams.takeError()),
+        llvm::joinErrors(readStats.takeError(), readHistogram.takeError()));
   (*update)();
   std::vector<ObserverResult> out = observers;
   for (auto [info, fns] : llvm::zip(out, functions)) {
@@ -342,28 +347,23 @@ llvm::Expected<std::vector<ObserverResult>> Calibrator::results() {
     info.zeroPointF.assign(n, 0.0f);
     info.zeroPoint.assign(n, 0);
     if (info.hasStats) {
-      auto stats = lookupFn<abi::StatsFnTy>(*engine, fns.stats);
-      if (!stats)
-        return stats.takeError();
       auto a = abi::contiguous(info.min.data(), n);
       auto b = abi::contiguous(info.max.data(), n);
-      (*stats)(&a, &b);
+      if ((*readStats)(fns.index, &a, &b) != QPREP_OK)
+        return error("cannot read the statistics of @" + info.name);
     }
-    if (!fns.histogram.empty()) {
-      auto read = lookupFn<abi::HistogramFnTy>(*engine, fns.histogram);
-      if (!read)
-        return read.takeError();
+    if (fns.hasHistogram) {
       auto h = abi::contiguous(info.histogram.data(),
                                static_cast<int64_t>(info.histogram.size()));
-      (*read)(&h);
+      if ((*readHistogram)(fns.index, &h) != QPREP_OK)
+        return error("cannot read the histogram of @" + info.name);
     }
-    auto qparams = lookupFn<abi::QParamsFnTy>(*engine, fns.qparams);
-    if (!qparams)
-      return qparams.takeError();
     auto sc = abi::contiguous(info.scale.data(), n);
     auto z = abi::contiguous(info.zeroPoint.data(), n);
     auto zf = abi::contiguous(info.zeroPointF.data(), n);
-    info.status = (*qparams)(&sc, &z, &zf);
+    info.status = (*readQParams)(fns.index, &sc, &z, &zf);
+    if (info.status == QPREP_ERR_BAD_ARGUMENT)
+      return error("cannot read the qparams of @" + info.name);
     if (info.status == QPREP_ERR_MIN_GT_MAX)
       info.error = "statistics have min > max or NaN (NaN in the data?)";
     else if (info.status == QPREP_ERR_NOT_FINITE)

@@ -56,6 +56,131 @@ extern "C" int32_t _mlir_ciface_qprep_rt_qparams(
   return rc;
 }
 
+namespace {
+/// qprep_calculate_qparams for `n` channels, with the zero points written
+/// both ways: integer ones (0 for float qparams) and as floats.
+int32_t qparamsInto(const qprep_qparams_config &config, const float *mins,
+                    const float *maxs, int64_t n, float *scale, int64_t *zp,
+                    float *zpF) {
+  std::vector<float> scales(std::max<int64_t>(n, 1)), zpf(scales.size());
+  std::vector<int64_t> zpi(scales.size(), 0);
+  int32_t rc = qprep_calculate_qparams(&config, mins, maxs, n, scales.data(),
+                                       zpi.data(), zpf.data());
+  const bool floatZp =
+      config.qscheme == QPREP_PER_CHANNEL_AFFINE_FLOAT_QPARAMS;
+  for (int64_t i = 0; i < std::max<int64_t>(n, 1); ++i) {
+    scale[i] = scales[i];
+    zp[i] = floatZp ? 0 : zpi[i];
+    zpF[i] = floatZp ? zpf[i] : static_cast<float>(zpi[i]);
+  }
+  return rc;
+}
+
+float floatBits(int64_t bits) {
+  uint32_t u = static_cast<uint32_t>(bits);
+  float f;
+  std::memcpy(&f, &u, sizeof(f));
+  return f;
+}
+} // namespace
+
+extern "C" void _mlir_ciface_qprep_rt_update_qparams(
+    mlir::qprep::abi::MemRefI64 *tableM, mlir::qprep::abi::MemRefI64 *sourcesM,
+    int64_t begin, int64_t end, mlir::qprep::abi::MemRefF32 *minM,
+    mlir::qprep::abi::MemRefF32 *maxM, mlir::qprep::abi::MemRefF32 *f32M,
+    mlir::qprep::abi::MemRefF32 *scaleM, mlir::qprep::abi::MemRefI64 *zpM,
+    mlir::qprep::abi::MemRefI32 *statusM) {
+  namespace abi = mlir::qprep::abi;
+  // Generated arenas and tables are contiguous.
+  const int64_t *table = tableM->data + tableM->offset;
+  const int64_t *sources = sourcesM->data + sourcesM->offset;
+  const float *mins = minM->data + minM->offset;
+  const float *maxs = maxM->data + maxM->offset;
+  float *f32 = f32M->data + f32M->offset;
+  float *scales = scaleM->data + scaleM->offset;
+  int64_t *zps = zpM->data + zpM->offset;
+  int32_t *statuses = statusM->data + statusM->offset;
+  for (int64_t r = begin; r < end; ++r) {
+    const int64_t *row = table + r * abi::kUpdateColumns;
+    const int64_t n = row[abi::kUpChannels];
+    float *scale = scales + row[abi::kUpScale];
+    int64_t *zp = zps + row[abi::kUpZeroPoint];
+    float *zpF = f32 + row[abi::kUpZeroPointF];
+    const qprep_qparams_config config{
+        static_cast<int32_t>(row[abi::kUpQScheme]),
+        static_cast<int32_t>(row[abi::kUpDTypeKind]),
+        row[abi::kUpQuantMin],
+        row[abi::kUpQuantMax],
+        static_cast<int32_t>(row[abi::kUpCustomRange]),
+        floatBits(row[abi::kUpEps])};
+    int32_t rc = QPREP_OK;
+    switch (row[abi::kUpKind]) {
+    case abi::kUpdateMinMax:
+      rc = qparamsInto(config, mins + row[abi::kUpMin],
+                       maxs + row[abi::kUpMax], n, scale, zp, zpF);
+      break;
+    case abi::kUpdateHistogram: {
+      float s = 1.0f;
+      int64_t z = 0;
+      rc = qprep_histogram_qparams(&config, f32 + row[abi::kUpHist],
+                                   row[abi::kUpBins], mins[row[abi::kUpMin]],
+                                   maxs[row[abi::kUpMax]],
+                                   row[abi::kUpDstNbins], &s, &z);
+      scale[0] = s;
+      zp[0] = z;
+      zpF[0] = static_cast<float>(z);
+      break;
+    }
+    case abi::kUpdateFixed:
+      scale[0] = floatBits(row[abi::kUpFixedScale]);
+      zp[0] = row[abi::kUpFixedZeroPoint];
+      zpF[0] = static_cast<float>(zp[0]);
+      break;
+    case abi::kUpdatePlaceholder:
+      // PlaceholderObserver.calculate_qparams raises.
+      rc = QPREP_ERR_NO_QPARAMS;
+      break;
+    case abi::kUpdateScaleProduct: {
+      // scale = product of the sources' scales in float32, in `from` order,
+      // a one-channel source broadcast; zero point 0. Status: an error of a
+      // source (the most negative) wins, else "uncalibrated" if any source
+      // is.
+      int32_t lowest = QPREP_OK, highest = QPREP_OK;
+      const int64_t *src = sources + row[abi::kUpSourcesBegin];
+      for (int64_t k = 0; k < row[abi::kUpSourcesCount]; ++k) {
+        const int64_t *srow = table + src[k] * abi::kUpdateColumns;
+        const float *sscale = scales + srow[abi::kUpScale];
+        const bool broadcast = srow[abi::kUpChannels] == 1;
+        for (int64_t i = 0; i < n; ++i) {
+          const float v = sscale[broadcast ? 0 : i];
+          scale[i] = k == 0 ? v : scale[i] * v;
+        }
+        const int32_t st = statuses[srow[abi::kUpStatus]];
+        lowest = std::min(lowest, st);
+        highest = std::max(highest, st);
+      }
+      for (int64_t i = 0; i < n; ++i) {
+        zp[i] = 0;
+        zpF[i] = 0.0f;
+      }
+      rc = lowest < 0 ? lowest : highest;
+      break;
+    }
+    default: // kUpdateGenerated: the generated code computes it.
+      continue;
+    }
+    statuses[row[abi::kUpStatus]] = rc;
+  }
+}
+
+extern "C" void _mlir_ciface_qprep_rt_zero_points_to_float(
+    mlir::qprep::abi::MemRefI64 *zpM, mlir::qprep::abi::MemRefF32 *zpFM) {
+  auto zp = view(zpM);
+  auto zpF = view(zpFM);
+  for (int64_t i = 0; i < zp.size && i < zpF.size; ++i)
+    zpF[i] = static_cast<float>(zp[i]);
+}
+
 extern "C" void _mlir_ciface_qprep_rt_histogram_range(
     mlir::qprep::abi::MemRefF32 *stateMin, mlir::qprep::abi::MemRefF32 *stateMax, float xmin,
     float xmax, int64_t bins, mlir::qprep::abi::MemRefF32 *range) {

@@ -9,40 +9,47 @@ def ConvertQPrepToLoopsPass : Pass<"convert-qprep-to-loops", "::mlir::ModuleOp">
   let summary = "Lower observers on memrefs to state globals, vector loops and runtime calls";
   let description = [{
     Calibration code for a prepared, bufferized module (docs/Calibration.md).
-    Every `qprep.observer` becomes state in `memref.global`s, every
-    `qprep.observe` / `qprep.fake_quantize` on a memref becomes loops that
-    update it in place, in program order (a shared observer is one state
-    updated once per call site, as PyTorch calls one module per site):
+    Every observer's state is placed in module-wide arenas (a fixed set of
+    `memref.global`s, one per element type and initial value) and described by
+    a `#qprep.layout`; every `qprep.observe` / `qprep.fake_quantize` on a
+    memref becomes loops that update it in place, in program order (a shared
+    observer is one state updated once per call site, as PyTorch calls one
+    module per site):
 
     * min/max family (`minmax`, `moving_average_minmax`, `per_channel_minmax`,
-      `moving_average_per_channel_minmax`): `@<obs>_min`, `@<obs>_max` (one
-      element, or one per channel), +inf/-inf meaning "nothing seen yet".
-      Contiguous values are reduced with vector<16xf32> loads into four
-      independent accumulators; per channel the value is viewed as
-      [outer, C, inner] (last axis: 16 channels per vector op), never copied
-      or transposed; other layouts get scalar loop nests. First call sets,
-      then minimum/maximum (NaN propagates, as torch.aminmax) or
+      `moving_average_per_channel_minmax`): running min/max (one element, or
+      one per channel), +inf/-inf meaning "nothing seen yet". Contiguous
+      values are reduced with vector<16xf32> loads into four independent
+      accumulators; per channel the value is viewed as [outer, C, inner]
+      (last axis: 16 channels per vector op), never copied or transposed;
+      other layouts get scalar loop nests. First call sets, then
+      minimum/maximum (NaN propagates, as torch.aminmax) or
       `state += c * (current - state)`; empty values change nothing.
-    * `histogram`: `@<obs>_min/_max/_hist` plus scratch; generated loops find
-      the finite min/max and bin with torch.histc's arithmetic into int32
+    * `histogram`: min/max, histogram and scratch; generated loops find the
+      finite min/max and bin with torch.histc's arithmetic into int32
       sub-histograms; the runtime (`libQPrepRuntime`, `qprep_rt_*`) merges
       (the mid-2024 PyTorch algorithm) and runs the L2 search.
     * `qprep.fake_quantize`: observe (if the observer keeps statistics), then
       quantize-dequantize in place with the current qparams (round half to
       even), as PyTorch's FakeQuantize.
-    * fixed, derived and placeholder observers keep no state.
+    * fixed, derived and placeholder observers keep no statistics.
 
     Generated entry points, all with `llvm.emit_c_interface` (a declaration
-    of the same name in the module gets the body):
-    `@qprep_reset()`, `@qprep_stats_<obs>(min, max)` and
-    `@qprep_histogram_<obs>(hist)` (copies into the caller's buffers), and
-    `@qprep_qparams_<obs>(scale, zero_point, zero_point_f) -> i32` for every
-    observer: 0 ok, 1 uncalibrated (scale 1, zero point 0), negative errors
-    (-1 min > max or NaN, -2 infinite statistics, -3 placeholder). Derived
-    observers multiply their sources' scales (zero point 0) or call the
-    `derive = @fn` function. The `qprep.observer` ops are removed. The
-    lowered module needs libQPrepRuntime at run time (mlir-runner
-    `-shared-libs`, or the JIT's shared libraries).
+    of the same name in the module gets the body; names and signatures in
+    `qprep/Runtime/CalibrationABI.h`): `@qprep_reset()`,
+    `@qprep_update_qparams()` (every observer's qparams from its state, via a
+    table the runtime walks, so that its code does not grow with the model),
+    and readers that take an observer's index: `@qprep_qparams(index, scale,
+    zero_point, zero_point_f) -> i32` (status: 0 ok, 1 uncalibrated, negative
+    errors: -1 min > max or NaN, -2 infinite statistics, -3 placeholder, -4
+    bad index or buffer), `@qprep_stats(index, min, max) -> i32`,
+    `@qprep_histogram(index, hist) -> i32`. Derived observers multiply their
+    sources' scales (zero point 0) or call the `derive = @fn` function. The
+    `qprep.observer` ops are removed; the module attribute
+    `qprep.observer_layouts` lists each observer's name, index, channels,
+    bins and readable state, as builtin attributes. The lowered module needs
+    libQPrepRuntime at run time (mlir-runner `-shared-libs`, or the JIT's
+    shared libraries).
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",

@@ -51,54 +51,118 @@ StridedMemRefType<T, 1> contiguous(T *data, int64_t n) {
 //===----------------------------------------------------------------------===//
 
 /// `qprep_reset()`: every statistic back to "nothing seen", every observer's
-/// qparams back to "uncalibrated".
+/// qparams back to "uncalibrated" (scale 1, zero point 0, status 1).
 inline constexpr const char *kResetFn = "qprep_reset";
 using ResetFnTy = void (*)();
 
 /// `qprep_update_qparams()`: computes every observer's qparams from its
-/// current state (sources before derived observers). Linear in the number of
-/// observers; call it once before reading qparams.
+/// current state (sources before derived observers), in one straight-line
+/// function, linear in the number of observers. Call it before reading
+/// qparams.
 inline constexpr const char *kUpdateQParamsFn = "qprep_update_qparams";
 using UpdateQParamsFnTy = void (*)();
 
-/// `qprep_stats_<obs>(min, max)`: copies the running min/max (one entry per
-/// channel) into the caller's buffers. Statistics observers only.
-inline std::string statsFn(std::string_view observer) {
-  return "qprep_stats_" + std::string(observer);
-}
-using StatsFnTy = void (*)(MemRefF32 *min, MemRefF32 *max);
+/// The readers take an observer's index (its position in the module's
+/// `qprep.observer_layouts`) and caller buffers, which must hold at least
+/// `channels` (qparams, statistics) or `bins` (histogram) elements; they
+/// return QPREP_ERR_BAD_ARGUMENT for a bad index, a short buffer, or an
+/// observer without that kind of state.
+///
+/// `qprep_qparams(index, scale, zero_point, zero_point_f) -> status`: the
+/// qparams the last qprep_update_qparams computed, and their status
+/// (QPREP_OK, QPREP_UNCALIBRATED, or an error). zero_point_f holds float zero
+/// points (per_channel_affine_float_qparams), or the integer ones as floats.
+inline constexpr const char *kQParamsFn = "qprep_qparams";
+using QParamsFnTy = int32_t (*)(int64_t index, MemRefF32 *scale,
+                                MemRefI64 *zeroPoint, MemRefF32 *zeroPointF);
 
-/// `qprep_histogram_<obs>(hist)`: copies the histogram (`bins` floats).
-inline std::string histogramFn(std::string_view observer) {
-  return "qprep_histogram_" + std::string(observer);
-}
-using HistogramFnTy = void (*)(MemRefF32 *hist);
+/// `qprep_stats(index, min, max) -> QPREP_OK`: the running min/max (one entry
+/// per channel; +inf/-inf: nothing seen). Statistics observers only.
+inline constexpr const char *kStatsFn = "qprep_stats";
+using StatsFnTy = int32_t (*)(int64_t index, MemRefF32 *min, MemRefF32 *max);
 
-/// `qprep_qparams_<obs>(scale, zero_point, zero_point_f) -> status`: copies
-/// the qparams the last qprep_update_qparams computed (one entry per channel;
-/// zero_point_f holds float zero points, or the integer ones as floats).
-inline std::string qparamsFn(std::string_view observer) {
-  return "qprep_qparams_" + std::string(observer);
-}
-using QParamsFnTy = int32_t (*)(MemRefF32 *scale, MemRefI64 *zeroPoint,
-                                MemRefF32 *zeroPointF);
+/// `qprep_histogram(index, hist) -> QPREP_OK`: the histogram (`bins` floats).
+inline constexpr const char *kHistogramFn = "qprep_histogram";
+using HistogramFnTy = int32_t (*)(int64_t index, MemRefF32 *hist);
 
 /// The C symbol of a function with the C interface.
 inline std::string cInterface(std::string_view fn) {
   return "_mlir_ciface_" + std::string(fn);
 }
 
-/// Private helpers of the generated code (no C interface).
-inline std::string computeFn(std::string_view observer) {
-  return "__qprep_compute_" + std::string(observer);
-}
-inline std::string resetFn(std::string_view observer) {
-  return "__qprep_reset_" + std::string(observer);
-}
+//===----------------------------------------------------------------------===//
+// Private state of the generated code
+//===----------------------------------------------------------------------===//
 
-// convert-qprep-to-loops lists every observer's #qprep.layout (name, channel
-// count, bins, and the functions above) in the module attribute
-// QPrepDialect::getObserverLayoutsAttrName().
+/// The state arenas: memref globals of one element type and one initial
+/// value each (splat-initialized, and reset by filling), holding the state
+/// of every observer at the offsets its #qprep.layout gives.
+inline constexpr const char *kArenaMin = "__qprep_state_min";     // f32 +inf
+inline constexpr const char *kArenaMax = "__qprep_state_max";     // f32 -inf
+inline constexpr const char *kArenaF32 = "__qprep_state_f32";     // f32 0
+inline constexpr const char *kArenaScale = "__qprep_state_scale"; // f32 1
+inline constexpr const char *kArenaZeroPoint = "__qprep_state_zero_point";
+inline constexpr const char *kArenaCounts = "__qprep_state_counts"; // i32 0
+inline constexpr const char *kArenaStatus = "__qprep_state_status"; // i32 1
+/// Observer names (constant i8), for run-time errors.
+inline constexpr const char *kNames = "__qprep_names";
+/// The readers' table (constant, i64 [observers x kTableColumns]).
+inline constexpr const char *kObserverTable = "__qprep_observers";
+enum TableColumn : int64_t {
+  kColChannels,
+  kColBins,
+  kColScale,
+  kColZeroPointF,
+  kColZeroPoint,
+  kColStatus,
+  kColMin,
+  kColMax,
+  kColHist,
+  kTableColumns
+};
+
+/// qprep_update_qparams is a table the runtime walks
+/// (qprep_rt_update_qparams), so that its code does not grow with the model:
+/// one row per observer, in an order where sources come before the derived
+/// observers that read them, and the rows' derived sources (row indices).
+inline constexpr const char *kUpdateTable = "__qprep_update_table";
+inline constexpr const char *kUpdateSources = "__qprep_update_sources";
+enum UpdateColumn : int64_t {
+  kUpKind,         // UpdateKind
+  kUpChannels,     // entries of min/max/scale/zero points
+  kUpBins,         // histogram bins
+  kUpDstNbins,     // the histogram search's dst_nbins
+  kUpMin,          // offsets in the arenas (-1: none)
+  kUpMax,
+  kUpHist,
+  kUpScale,
+  kUpZeroPointF,
+  kUpZeroPoint,
+  kUpStatus,
+  kUpQScheme,      // calculate_qparams' config (qprep_qparams_config)
+  kUpDTypeKind,
+  kUpQuantMin,
+  kUpQuantMax,
+  kUpCustomRange,
+  kUpEps,          // float32 bits
+  kUpFixedScale,   // float32 bits
+  kUpFixedZeroPoint,
+  kUpSourcesBegin, // a derived observer's sources in the sources table
+  kUpSourcesCount,
+  kUpdateColumns
+};
+enum UpdateKind : int64_t {
+  kUpdateMinMax,       // calculate_qparams on min/max
+  kUpdateHistogram,    // the L2 search, then calculate_qparams
+  kUpdateFixed,        // the fixed scale and zero point
+  kUpdatePlaceholder,  // no qparams (QPREP_ERR_NO_QPARAMS)
+  kUpdateScaleProduct, // derived: product of the sources' scales, zp 0
+  kUpdateGenerated,    // derived with a user function: generated code
+};
+
+// convert-qprep-to-loops lists every observer's public layout (name, index,
+// channel count, bins, whether it has statistics and a histogram) in the
+// module attribute QPrepDialect::getObserverLayoutsAttrName().
 
 //===----------------------------------------------------------------------===//
 // Runtime entry points (libQPrepRuntime; the generated code calls them)
@@ -110,12 +174,33 @@ inline constexpr const char *kRtHistogramRange = "qprep_rt_histogram_range";
 inline constexpr const char *kRtHistogramMerge = "qprep_rt_histogram_merge";
 inline constexpr const char *kRtChannelMismatch = "qprep_rt_channel_mismatch";
 inline constexpr const char *kRtFailed = "qprep_rt_failed";
+inline constexpr const char *kRtUpdateQParams = "qprep_rt_update_qparams";
+inline constexpr const char *kRtZeroPointsToFloat =
+    "qprep_rt_zero_points_to_float";
 
 } // namespace abi
 } // namespace qprep
 } // namespace mlir
 
 extern "C" {
+/* qprep_update_qparams' work for rows [begin, end) of the update table
+ * (kUpdateColumns i64 per row, see UpdateColumn), rows of kind
+ * kUpdateGenerated skipped: each row's qparams from its state in the arenas
+ * into the arenas, and its status. */
+void _mlir_ciface_qprep_rt_update_qparams(
+    mlir::qprep::abi::MemRefI64 *table, mlir::qprep::abi::MemRefI64 *sources,
+    int64_t begin, int64_t end, mlir::qprep::abi::MemRefF32 *min_arena,
+    mlir::qprep::abi::MemRefF32 *max_arena,
+    mlir::qprep::abi::MemRefF32 *f32_arena,
+    mlir::qprep::abi::MemRefF32 *scale_arena,
+    mlir::qprep::abi::MemRefI64 *zero_point_arena,
+    mlir::qprep::abi::MemRefI32 *status_arena);
+
+/* zero_point_f[i] = zero_point[i] (after a user derive function). */
+void _mlir_ciface_qprep_rt_zero_points_to_float(
+    mlir::qprep::abi::MemRefI64 *zero_point,
+    mlir::qprep::abi::MemRefF32 *zero_point_f);
+
 /* qprep_calculate_qparams on state memrefs (one entry per channel). */
 int32_t _mlir_ciface_qprep_rt_qparams(
     mlir::qprep::abi::MemRefF32 *min_vals, mlir::qprep::abi::MemRefF32 *max_vals,

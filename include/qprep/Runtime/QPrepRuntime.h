@@ -52,7 +52,8 @@ enum {
   QPREP_UNCALIBRATED = 1,   /* no statistics yet: scale 1, zero point 0 */
   QPREP_ERR_MIN_GT_MAX = -1, /* PyTorch asserts min <= max (also NaN) */
   QPREP_ERR_NOT_FINITE = -2, /* +-inf statistics: PyTorch returns garbage */
-  QPREP_ERR_NO_QPARAMS = -3  /* placeholder observer: no qparams exist */
+  QPREP_ERR_NO_QPARAMS = -3, /* placeholder observer: no qparams exist */
+  QPREP_ERR_BAD_ARGUMENT = -4 /* a reader got a bad index or short buffer */
 };
 
 /* calculate_qparams over n channels (n = 1 for per-tensor). With no

@@ -3,6 +3,7 @@
 #ifndef LIB_CONVERSION_QPREPTOLOOPS_COMMON_H
 #define LIB_CONVERSION_QPREPTOLOOPS_COMMON_H
 
+#include "qprep/Dialect/QPrep/IR/ObserverModel.h"
 #include "qprep/Dialect/QPrep/IR/QPrepAttrs.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -10,6 +11,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
 
 #include <limits>
 
@@ -28,36 +30,53 @@ constexpr int64_t kHistCopies = 4;
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
 //===----------------------------------------------------------------------===//
-// The types of the state globals a #qprep.layout names
+// State arenas (qprep/Runtime/CalibrationABI.h, #qprep.layout)
 //===----------------------------------------------------------------------===//
 
-inline MemRefType vectorOf(Type elt, int64_t n) {
-  return MemRefType::get({n}, elt);
-}
-inline MemRefType statsType(ObserverLayoutAttr l) {
-  return vectorOf(Float32Type::get(l.getContext()), l.getChannels());
-}
-inline MemRefType histType(ObserverLayoutAttr l) {
-  return vectorOf(Float32Type::get(l.getContext()), l.getBins());
-}
-inline MemRefType countsType(ObserverLayoutAttr l) {
-  return vectorOf(IntegerType::get(l.getContext(), 32),
-                  kHistCopies * (l.getBins() + 1));
-}
-inline MemRefType rangeType(MLIRContext *ctx) {
-  return vectorOf(Float32Type::get(ctx), 2);
-}
-inline MemRefType scaleType(ObserverLayoutAttr l) { return statsType(l); }
-inline MemRefType zeroPointType(ObserverLayoutAttr l) {
-  return vectorOf(IntegerType::get(l.getContext(), 64), l.getChannels());
-}
-inline MemRefType statusType(MLIRContext *ctx) {
-  return vectorOf(IntegerType::get(ctx, 32), 1);
-}
-inline MemRefType nameType(ObserverLayoutAttr l) {
-  return vectorOf(IntegerType::get(l.getContext(), 8),
-                  l.getObserver().getValue().size());
-}
+/// `size` elements at `offset` of the arena global `arena` (looked up in
+/// `symbols`): a memref<size x T, strided<[1], offset: offset>> view.
+Value arenaView(OpBuilder &b, Location loc, SymbolTableCollection &symbols,
+                Operation *from, StringRef arena, int64_t offset,
+                int64_t size);
+
+/// memref<?xT, strided<[1], offset: ?>>: what runtime entry points take.
+MemRefType dynamicViewType(Type elementType);
+
+/// `view` cast to dynamicViewType.
+Value dynamicView(OpBuilder &b, Location loc, Value view);
+
+/// Views of one observer's state, as its #qprep.layout places it.
+class StateViews {
+public:
+  StateViews(SymbolTableCollection &symbols, Operation *from,
+             ObserverLayoutAttr layout)
+      : symbols(symbols), from(from), layout(layout) {}
+
+  ObserverLayoutAttr getLayout() const { return layout; }
+  int64_t channels() const { return layout.getChannels(); }
+
+  Value min(OpBuilder &b, Location loc) const;
+  Value max(OpBuilder &b, Location loc) const;
+  Value hist(OpBuilder &b, Location loc) const;
+  Value range(OpBuilder &b, Location loc) const;
+  Value counts(OpBuilder &b, Location loc) const;
+  Value scale(OpBuilder &b, Location loc) const;
+  Value zeroPoint(OpBuilder &b, Location loc) const;
+  Value zeroPointF(OpBuilder &b, Location loc) const;
+  Value status(OpBuilder &b, Location loc) const;
+  Value name(OpBuilder &b, Location loc) const;
+
+private:
+  SymbolTableCollection &symbols;
+  Operation *from;
+  ObserverLayoutAttr layout;
+};
+
+/// Computes the qparams of a statistics, fixed or placeholder observer from
+/// its current state into its qparams state and returns the status (i32).
+/// Derived observers are computed by qprep_update_qparams itself.
+Value emitComputeQParams(OpBuilder &b, Location loc, const ObserverModel &model,
+                         const StateViews &state);
 
 //===----------------------------------------------------------------------===//
 // Small builders
@@ -74,10 +93,6 @@ inline Value intConst(OpBuilder &b, Location loc, Type t, int64_t v) {
 }
 inline Value splat(OpBuilder &b, Location loc, VectorType t, Value scalar) {
   return vector::BroadcastOp::create(b, loc, t, scalar);
-}
-inline Value getGlobal(OpBuilder &b, Location loc, FlatSymbolRefAttr sym,
-                       MemRefType type) {
-  return memref::GetGlobalOp::create(b, loc, type, sym.getValue());
 }
 inline Value add(OpBuilder &b, Location loc, Value x, Value y) {
   return arith::AddIOp::create(b, loc, x, y);

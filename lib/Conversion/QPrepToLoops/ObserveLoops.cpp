@@ -91,6 +91,75 @@ void mlir::qprep::loops::emitFill(OpBuilder &b, Location loc, Value memref,
   });
 }
 
+Value mlir::qprep::loops::arenaView(OpBuilder &b, Location loc,
+                                   SymbolTableCollection &symbols,
+                                   Operation *from, StringRef arena,
+                                   int64_t offset, int64_t size) {
+  auto global = symbols.lookupNearestSymbolFrom<memref::GlobalOp>(
+      from, StringAttr::get(b.getContext(), arena));
+  assert(global && "the state arenas are materialized first");
+  Value whole = memref::GetGlobalOp::create(b, loc, global.getType(),
+                                            global.getSymName());
+  return memref::SubViewOp::create(
+      b, loc, whole, ArrayRef<OpFoldResult>{b.getIndexAttr(offset)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(size)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+}
+
+MemRefType mlir::qprep::loops::dynamicViewType(Type elementType) {
+  return MemRefType::get(
+      {ShapedType::kDynamic}, elementType,
+      StridedLayoutAttr::get(elementType.getContext(), ShapedType::kDynamic,
+                             {1}));
+}
+
+Value mlir::qprep::loops::dynamicView(OpBuilder &b, Location loc, Value view) {
+  return castTo(
+      b, loc, view,
+      dynamicViewType(cast<MemRefType>(view.getType()).getElementType()));
+}
+
+Value StateViews::min(OpBuilder &b, Location loc) const {
+  return arenaView(b, loc, symbols, from, abi::kArenaMin, layout.getMin(),
+                   channels());
+}
+Value StateViews::max(OpBuilder &b, Location loc) const {
+  return arenaView(b, loc, symbols, from, abi::kArenaMax, layout.getMax(),
+                   channels());
+}
+Value StateViews::hist(OpBuilder &b, Location loc) const {
+  return arenaView(b, loc, symbols, from, abi::kArenaF32, layout.getHist(),
+                   layout.getBins());
+}
+Value StateViews::range(OpBuilder &b, Location loc) const {
+  return arenaView(b, loc, symbols, from, abi::kArenaF32, layout.getRange(),
+                   2);
+}
+Value StateViews::counts(OpBuilder &b, Location loc) const {
+  return arenaView(b, loc, symbols, from, abi::kArenaCounts,
+                   layout.getCounts(), kHistCopies * (layout.getBins() + 1));
+}
+Value StateViews::scale(OpBuilder &b, Location loc) const {
+  return arenaView(b, loc, symbols, from, abi::kArenaScale, layout.getScale(),
+                   channels());
+}
+Value StateViews::zeroPoint(OpBuilder &b, Location loc) const {
+  return arenaView(b, loc, symbols, from, abi::kArenaZeroPoint,
+                   layout.getZeroPoint(), channels());
+}
+Value StateViews::zeroPointF(OpBuilder &b, Location loc) const {
+  return arenaView(b, loc, symbols, from, abi::kArenaF32,
+                   layout.getZeroPointF(), channels());
+}
+Value StateViews::status(OpBuilder &b, Location loc) const {
+  return arenaView(b, loc, symbols, from, abi::kArenaStatus,
+                   layout.getStatus(), 1);
+}
+Value StateViews::name(OpBuilder &b, Location loc) const {
+  return arenaView(b, loc, symbols, from, abi::kNames, layout.getName(),
+                   layout.getObserver().size());
+}
+
 namespace {
 /// A scratch buffer at the start of the enclosing allocation scope (the
 /// function), so that an observer inside a loop does not grow the stack.
@@ -313,7 +382,8 @@ void emitCurrentMinMax(OpBuilder &b, Location loc, Value input,
 /// caller takes it after the call) and the update is skipped (the guard in
 /// the pattern below).
 void emitChannelCheck(OpBuilder &b, Location loc, Value input,
-                      const ObserverModel &model, ObserverLayoutAttr layout) {
+                      const ObserverModel &model, const StateViews &state) {
+  ObserverLayoutAttr layout = state.getLayout();
   Value dim = memref::DimOp::create(b, loc, input, *model.chAxis);
   Value bad = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, dim,
                                     indexConst(b, loc, layout.getChannels()));
@@ -322,10 +392,7 @@ void emitChannelCheck(OpBuilder &b, Location loc, Value input,
   Type i64 = eb.getI64Type();
   func::CallOp::create(
       eb, loc, abi::kRtChannelMismatch, TypeRange{},
-      ValueRange{castTo(eb, loc,
-                        getGlobal(eb, loc, layout.getName(), nameType(layout)),
-                        MemRefType::get({ShapedType::kDynamic},
-                                        eb.getI8Type())),
+      ValueRange{dynamicView(eb, loc, state.name(eb, loc)),
                  intConst(eb, loc, i64, *model.chAxis),
                  intConst(eb, loc, i64, layout.getChannels()),
                  arith::IndexCastOp::create(eb, loc, i64, dim)});
@@ -333,8 +400,8 @@ void emitChannelCheck(OpBuilder &b, Location loc, Value input,
 
 /// min/max family: reduce, then fold into the state.
 void emitMinMaxUpdate(OpBuilder &b, Location loc, Value input,
-                      const ObserverModel &model, ObserverLayoutAttr layout) {
-  MemRefType stateType = statsType(layout);
+                      const ObserverModel &model, const StateViews &state) {
+  auto stateType = MemRefType::get({state.channels()}, b.getF32Type());
   Value posInf = f32Const(b, loc, kInf), negInf = f32Const(b, loc, -kInf);
   std::optional<int64_t> chAxis = model.chAxis;
   Value curMin = scopedAlloca(b, loc, stateType);
@@ -349,8 +416,8 @@ void emitMinMaxUpdate(OpBuilder &b, Location loc, Value input,
                             numElements(b, loc, input), indexConst(b, loc, 0));
   auto ifOp = scf::IfOp::create(b, loc, nonEmpty, /*withElseRegion=*/false);
   OpBuilder tb = ifOp.getThenBodyBuilder();
-  Value gMin = getGlobal(tb, loc, layout.getMin(), stateType);
-  Value gMax = getGlobal(tb, loc, layout.getMax(), stateType);
+  Value gMin = state.min(tb, loc);
+  Value gMax = state.max(tb, loc);
   emitLoopNest(tb, loc, curMin, [&](OpBuilder &nb, ValueRange ivs) {
     Value cm = memref::LoadOp::create(nb, loc, curMin, ivs);
     Value cM = memref::LoadOp::create(nb, loc, curMax, ivs);
@@ -387,8 +454,8 @@ void emitMinMaxUpdate(OpBuilder &b, Location loc, Value input,
 /// runtime, torch.histc binning into int32 sub-histograms (vector position
 /// arithmetic, scalar increments), then the runtime's merge.
 void emitHistogramUpdate(OpBuilder &b, Location loc, Value input,
-                         ObserverLayoutAttr layout) {
-  MLIRContext *ctx = b.getContext();
+                         const StateViews &state) {
+  ObserverLayoutAttr layout = state.getLayout();
   Value flat = flatView(b, loc, input);
   Value zero = indexConst(b, loc, 0);
   Type f32 = b.getF32Type(), i32 = b.getI32Type();
@@ -401,16 +468,10 @@ void emitHistogramUpdate(OpBuilder &b, Location loc, Value input,
   auto ifOp = scf::IfOp::create(b, loc, any, /*withElseRegion=*/false);
   OpBuilder tb = ifOp.getThenBodyBuilder();
   // The runtime takes dynamic-size views of the state.
-  auto dynamic = [&](Value v) -> Value {
-    auto t = MemRefType::get({ShapedType::kDynamic},
-                             cast<MemRefType>(v.getType()).getElementType());
-    return memref::CastOp::create(tb, loc, t, v);
-  };
-  Value gMin = getGlobal(tb, loc, layout.getMin(), statsType(layout));
-  Value gMax = getGlobal(tb, loc, layout.getMax(), statsType(layout));
-  Value hist = getGlobal(tb, loc, layout.getHist(), histType(layout));
-  Value range = getGlobal(tb, loc, layout.getRange(), rangeType(ctx));
-  Value counts = getGlobal(tb, loc, layout.getCounts(), countsType(layout));
+  auto dynamic = [&](Value v) { return dynamicView(tb, loc, v); };
+  Value gMin = state.min(tb, loc), gMax = state.max(tb, loc);
+  Value hist = state.hist(tb, loc), range = state.range(tb, loc);
+  Value counts = state.counts(tb, loc);
   func::CallOp::create(tb, loc, abi::kRtHistogramRange, TypeRange{},
                        ValueRange{dynamic(gMin), dynamic(gMax), xmin, xmax,
                                   intConst(tb, loc, tb.getI64Type(), bins),
@@ -502,19 +563,18 @@ void emitHistogramUpdate(OpBuilder &b, Location loc, Value input,
 /// Non-finite inputs: +-inf saturate to qmax/qmin, NaN stays NaN (PyTorch's
 /// int64 cast makes all of them qmin on x86).
 void emitFakeQuantize(OpBuilder &b, Location loc, Value input,
-                      const ObserverModel &model, ObserverLayoutAttr layout) {
-  Type f32 = b.getF32Type(), f64 = b.getF64Type(), i32 = b.getI32Type();
+                      const ObserverModel &model, const StateViews &state) {
+  Type f32 = b.getF32Type(), f64 = b.getF64Type();
   // The observer's qparams from its current state.
-  func::CallOp::create(b, loc, layout.getCompute().getValue(), TypeRange{i32},
-                       ValueRange{});
-  Value scales = getGlobal(b, loc, layout.getScale(), scaleType(layout));
-  Value zps = getGlobal(b, loc, layout.getZeroPoint(), zeroPointType(layout));
-  Value zpsF = getGlobal(b, loc, layout.getZeroPointF(), scaleType(layout));
+  emitComputeQParams(b, loc, model, state);
+  Value scales = state.scale(b, loc);
+  Value zps = state.zeroPoint(b, loc);
+  Value zpsF = state.zeroPointF(b, loc);
   Value qmin = f32Const(b, loc, static_cast<float>(model.quantMin));
   Value qmax = f32Const(b, loc, static_cast<float>(model.quantMax));
   Value oneF = f32Const(b, loc, 1.0f);
   Value zero = indexConst(b, loc, 0);
-  bool perChannel = model.chAxis && layout.getChannels() > 1;
+  bool perChannel = model.chAxis && state.channels() > 1;
   emitLoopNest(b, loc, input, [&](OpBuilder &nb, ValueRange ivs) {
     Value ch = perChannel ? ivs[*model.chAxis] : zero;
     Value x = memref::LoadOp::create(nb, loc, input, ivs);
@@ -587,12 +647,13 @@ struct LowerObserveLike : public OpRewritePattern<OpTy> {
           op, "fake-quantizes with an observer that has no qparams");
     Location loc = op.getLoc();
     OpBuilder::InsertionGuard guard(rewriter);
+    StateViews state(symbols, op, layout);
     if (layout.getGuarded()) {
       // A module with run-time checks: check this site, then update only if
       // no check has failed in this call.
       if (model.chAxis &&
           cast<MemRefType>(input.getType()).isDynamicDim(*model.chAxis))
-        emitChannelCheck(rewriter, loc, input, model, layout);
+        emitChannelCheck(rewriter, loc, input, model, state);
       Type i32 = rewriter.getI32Type();
       Value failed = func::CallOp::create(rewriter, loc, abi::kRtFailed,
                                           TypeRange{i32}, ValueRange{})
@@ -603,16 +664,17 @@ struct LowerObserveLike : public OpRewritePattern<OpTy> {
       rewriter.setInsertionPoint(ifOk.thenBlock()->getTerminator());
     }
     if (model.kind == ObserverModel::Kind::MinMax)
-      emitMinMaxUpdate(rewriter, loc, input, model, layout);
+      emitMinMaxUpdate(rewriter, loc, input, model, state);
     if (model.kind == ObserverModel::Kind::Histogram)
-      emitHistogramUpdate(rewriter, loc, input, layout);
+      emitHistogramUpdate(rewriter, loc, input, state);
     if (isFakeQuant)
-      emitFakeQuantize(rewriter, loc, input, model, layout);
+      emitFakeQuantize(rewriter, loc, input, model, state);
     rewriter.replaceOp(op, input);
     return success();
   }
 
-  /// Observers are looked up often; the module's symbol table is built once.
+  /// Observers and arenas are looked up often; the module's symbol table is
+  /// built once.
   mutable SymbolTableCollection symbols;
 };
 } // namespace

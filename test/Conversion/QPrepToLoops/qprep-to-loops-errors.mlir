@@ -103,8 +103,19 @@ func.func @f(%x: memref<4xf32>) {
   %0 = qprep.observe %x, @a : memref<4xf32>
   return
 }
-// expected-error @+1 {{clashes with the generated qprep_stats_a: expected a declaration of type '(memref<1xf32>, memref<1xf32>) -> ()'}}
-func.func private @qprep_stats_a() -> (memref<1xf32>, memref<1xf32>)
+// expected-error @+1 {{clashes with the generated qprep_stats: expected a declaration of type '(i64, memref<?xf32>, memref<?xf32>) -> i32'}}
+func.func private @qprep_stats() -> (memref<1xf32>, memref<1xf32>)
+
+// -----
+
+// The state arenas have fixed names: a module that uses one is refused.
+// expected-error @+1 {{has the name @__qprep_state_min, which qprep's generated calibration state uses}}
+memref.global "private" @__qprep_state_min : memref<1xf32>
+qprep.observer @a = #qprep.qspec<i8>
+func.func @f(%x: memref<4xf32>) {
+  %0 = qprep.observe %x, @a : memref<4xf32>
+  return
+}
 
 // -----
 

@@ -1,10 +1,21 @@
-// RUN: qprep-opt %s -split-input-file --convert-qprep-to-loops --canonicalize | FileCheck %s
+// RUN: qprep-opt %s -split-input-file --convert-qprep-to-loops --canonicalize --mlir-print-elementsattrs-with-hex-if-larger=1000 | FileCheck %s
 
 // Per tensor, contiguous: a 1-D view, four vector<16xf32> accumulator pairs
 // carried by the bulk loop (step 32), a horizontal reduction, a scalar tail;
-// then the state update (first call sets, else minimum/maximum).
-// CHECK-DAG: memref.global "private" @a_min : memref<1xf32> = dense<0x7F800000>
-// CHECK-DAG: memref.global "private" @a_max : memref<1xf32> = dense<0xFF800000>
+// then the state update (first call sets, else minimum/maximum). The state
+// lives in the module's arenas, one per element type and initial value; the
+// module lists each observer's public layout.
+// CHECK: module attributes {qprep.observer_layouts = [{bins = 0 : i64, channels = 1 : i64, histogram = false, index = 0 : i64, observer = "a", stats = true}]}
+// CHECK-DAG: memref.global "private" @__qprep_state_min : memref<1xf32> = dense<0x7F800000>
+// CHECK-DAG: memref.global "private" @__qprep_state_max : memref<1xf32> = dense<0xFF800000>
+// CHECK-DAG: memref.global "private" @__qprep_state_scale : memref<1xf32> = dense<1.000000e+00>
+// CHECK-DAG: memref.global "private" @__qprep_state_status : memref<1xi32> = dense<1>
+// The readers' table: channels, bins, then the offsets of scale, zero_point_f,
+// zero_point, status, min, max, hist (-1: none).
+// CHECK-DAG: memref.global "private" constant @__qprep_observers : memref<9xi64> = dense<[1, 0, 0, 0, 0, 0, 0, 0, -1]>
+// The update table (CalibrationABI.h: kind 0 = min/max, 1 channel, offsets,
+// then per_tensor_affine, dtype kind 0, [-128, 127], eps as float bits).
+// CHECK-DAG: memref.global "private" constant @__qprep_update_table : memref<21xi64> = dense<[0, 1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0, -128, 127, 0, 872415232, 0, 0, 0, 0]>
 // CHECK-NOT: qprep.
 // CHECK-LABEL: func.func @f
 // CHECK-SAME: (%[[X:.*]]: memref<?x4xf32>)
@@ -17,27 +28,24 @@
 // CHECK: scf.for {{.*}} -> (f32, f32)
 // CHECK: memref.load %[[FLAT]]
 // CHECK: scf.if
+// CHECK: memref.get_global @__qprep_state_min
+// CHECK: memref.get_global @__qprep_state_max
 // CHECK: arith.cmpf oeq
 // CHECK: arith.minimumf
 // CHECK: arith.maximumf
 // CHECK: arith.select
-// qparams are computed from the state into globals by a private function
-// that qprep_update_qparams calls; qprep_qparams_a copies them out.
-// CHECK: func.func private @__qprep_compute_a() -> i32
-// CHECK: %[[RC:.*]] = call @qprep_rt_qparams(
-// CHECK: memref.store %[[RC]], %{{.*}}[%c0] : memref<1xi32>
-// CHECK: func.func private @qprep_rt_qparams({{.*}}) -> i32 attributes {llvm.emit_c_interface}
-// CHECK: func.func @qprep_qparams_a(%[[S:.*]]: memref<1xf32>, %[[Z:.*]]: memref<1xi64>, %[[ZF:.*]]: memref<1xf32>) -> i32 attributes {llvm.emit_c_interface}
-// CHECK: memref.copy %{{.*}}, %[[S]]
-// CHECK: memref.copy %{{.*}}, %[[Z]]
-// CHECK: memref.copy %{{.*}}, %[[ZF]]
-// Statistics are copied into the caller's buffers (no allocation).
-// CHECK: func.func @qprep_stats_a(%[[MIN:.*]]: memref<1xf32>, %[[MAX:.*]]: memref<1xf32>) attributes {llvm.emit_c_interface}
-// CHECK: memref.copy %{{.*}}, %[[MIN]]
-// CHECK: memref.copy %{{.*}}, %[[MAX]]
+// qprep_update_qparams has the runtime walk the update table (kind,
+// channels, bins, dst_nbins, the state's offsets, the qparams config, ...:
+// CalibrationABI.h) into the arenas; qprep_qparams(index, ...) copies them
+// out after checking the index and the buffers.
+// CHECK-LABEL: func.func @qprep_update_qparams() attributes {llvm.emit_c_interface}
+// CHECK: call @qprep_rt_update_qparams({{.*}}, %c0_i64, %c1_i64,
+// CHECK: func.func @qprep_qparams(%{{.*}}: i64, %{{.*}}: memref<?xf32>, %{{.*}}: memref<?xi64>, %{{.*}}: memref<?xf32>) -> i32 attributes {llvm.emit_c_interface}
+// CHECK: memref.get_global @__qprep_observers
+// CHECK: scf.if %{{.*}} -> (i32)
+// CHECK: func.func @qprep_stats(%{{.*}}: i64, %{{.*}}: memref<?xf32>, %{{.*}}: memref<?xf32>) -> i32 attributes {llvm.emit_c_interface}
+// CHECK: func.func @qprep_histogram(%{{.*}}: i64, %{{.*}}: memref<?xf32>) -> i32 attributes {llvm.emit_c_interface}
 // CHECK: func.func @qprep_reset() attributes {llvm.emit_c_interface}
-// CHECK: func.func @qprep_update_qparams() attributes {llvm.emit_c_interface}
-// CHECK-NEXT: call @__qprep_compute_a()
 qprep.observer @a = #qprep.qspec<i8>
 func.func @f(%x: memref<?x4xf32>) {
   %0 = qprep.observe %x, @a : memref<?x4xf32>
@@ -105,15 +113,17 @@ func.func @f(%x: memref<4x5xf32, strided<[10, 1]>>) {
 
 // -----
 
-// Histogram: state globals (counts over 4 int32 sub-histograms of bins + 1
-// slots, the last one for values outside the range), finite min/max with
-// NaN/inf masked out, the runtime's range, histc positions computed as
+// Histogram: state in the arenas (counts over 4 int32 sub-histograms of
+// bins + 1 slots, the last one for values outside the range), finite min/max
+// with NaN/inf masked out, the runtime's range, histc positions computed as
 // vector<16xi32> (an overflowing product recomputed, NaN to 0, clamped to
 // [0, bins - 1] before the conversion), one increment per lane, then the
 // runtime's merge.
-// CHECK-DAG: memref.global "private" @h_hist : memref<100xf32> = dense<0.000000e+00>
-// CHECK-DAG: memref.global "private" @h_counts : memref<404xi32> = dense<0>
-// CHECK-DAG: memref.global "private" @h_range : memref<2xf32>
+// CHECK: observer_layouts = [{bins = 100 : i64, channels = 1 : i64, histogram = true, index = 0 : i64, observer = "h", stats = true}]
+// CHECK-DAG: memref.global "private" @__qprep_state_f32 : memref<103xf32> = dense<0.000000e+00>
+// CHECK-DAG: memref.global "private" @__qprep_state_counts : memref<404xi32> = dense<0>
+// Update table: kind 1 (histogram), 100 bins, dst_nbins 256, hist at 0.
+// CHECK-DAG: @__qprep_update_table : memref<21xi64> = dense<[1, 1, 100, 256, 0, 0, 0,
 // CHECK-LABEL: func.func @f
 // CHECK: math.absf {{.*}} : vector<16xf32>
 // CHECK: arith.cmpf olt
@@ -133,11 +143,6 @@ func.func @f(%x: memref<4x5xf32, strided<[10, 1]>>) {
 // CHECK: arith.fptosi %[[CL]] : vector<16xf32> to vector<16xi32>
 // CHECK-COUNT-16: vector.extract
 // CHECK: call @qprep_rt_histogram_merge(
-// CHECK: func.func private @__qprep_compute_h
-// CHECK: call @qprep_rt_histogram_qparams(%{{.*}}, %{{.*}}, %{{.*}}, %c256_i64,
-// CHECK: func.func @qprep_histogram_h(%{{.*}}: memref<100xf32>) attributes {llvm.emit_c_interface}
-// CHECK: func.func @qprep_reset()
-// CHECK: memref.get_global @h_hist
 qprep.observer @h = #qprep.qspec<ui8, observer = histogram(bins = 100)>
 func.func @f(%x: memref<?x7xf32>) {
   %0 = qprep.observe %x, @h : memref<?x7xf32>
@@ -146,36 +151,23 @@ func.func @f(%x: memref<?x7xf32>) {
 
 // -----
 
-// Fixed, derived and placeholder observers keep no statistics. Fixed qparams
-// are constants; a derived observer reads its sources' stored qparams and
-// statuses (no calls: qprep_update_qparams computes sources first) and
-// multiplies the scales (broadcasting the per-tensor one); a placeholder
-// answers -3 (no qparams).
-// CHECK-NOT: memref.global "private" @fx_min
+// Fixed, derived and placeholder observers keep no statistics and no loops
+// at their call sites. The update table lists the observers sources first
+// (@d after @act and @w): fixed (kind 2, scale 1/256 as float bits
+// 998244352, zero point 128), placeholder (kind 3), min/max (kind 0), and a
+// derived scale product (kind 4) whose two sources are rows 2 and 3.
+// CHECK: memref.global "private" constant @__qprep_update_sources : memref<2xi64> = dense<[2, 3]>
+// CHECK: memref.global "private" constant @__qprep_update_table : memref<105xi64> = dense<[
+// CHECK-SAME: 2, 1, 0, 0, -1, -1, -1, 0, 0, 0, 0, 0, 1, 0, 255, 0, 0, 998244352, 128, 0, 0,
+// CHECK-SAME: 3, 1, 0, 0, -1, -1, -1, 1, 1, 1, 1,
+// CHECK-SAME: 4, 4, 0, 0, -1, -1, -1, 7, 7, 7, 4, 3, 0, -2147483648, 2147483647, 0, 0, 0, 0, 0, 2]>
 // CHECK-LABEL: func.func @f
 // CHECK-NEXT: return
-// CHECK: func.func private @__qprep_compute_fx()
-// CHECK-DAG: arith.constant 3.906250e-03 : f32
-// CHECK-DAG: arith.constant 128 : i64
-// CHECK: func.func private @__qprep_compute_ph
-// CHECK: %[[NOQ:.*]] = arith.constant -3 : i32
-// CHECK: return %[[NOQ]]
-// CHECK: func.func private @__qprep_compute_d() -> i32
-// CHECK-NOT: call
-// CHECK: memref.get_global @act_status
-// CHECK: %[[AS:.*]] = memref.get_global @act_scale
-// CHECK: memref.get_global @w_status
-// CHECK: %[[WS:.*]] = memref.get_global @w_scale
-// CHECK: scf.for %[[C:.*]] = %c0 to %c4
-// CHECK: %[[SA:.*]] = memref.load %[[AS]][%c0] : memref<1xf32>
-// CHECK: %[[SW:.*]] = memref.load %[[WS]][%[[C]]] : memref<4xf32>
-// CHECK: arith.mulf %[[SA]], %[[SW]] : f32
-// CHECK: func.func @qprep_qparams_d(%{{.*}}: memref<4xf32>, %{{.*}}: memref<4xi64>, %{{.*}}: memref<4xf32>) -> i32
-// Sources before the derived observer.
 // CHECK: func.func @qprep_update_qparams()
-// CHECK-DAG: call @__qprep_compute_act
-// CHECK-DAG: call @__qprep_compute_w
-// CHECK: call @__qprep_compute_d
+// CHECK: memref.get_global @__qprep_update_table
+// CHECK: call @qprep_rt_update_qparams({{.*}}, %c0_i64, %c5_i64,
+// CHECK-NOT: call
+// CHECK: return
 qprep.observer @fx = #qprep.fixed_qspec<ui8, scale = 0.00390625, zero_point = 128>
 qprep.observer @ph = #qprep.qspec<f16, dynamic, observer = placeholder>
 qprep.observer @act = #qprep.qspec<ui8>
@@ -196,7 +188,7 @@ func.func @g(%x: memref<8xf32>, %w: memref<4x2xf32>) {
 // -----
 
 // fake_quantize: observe, compute the current qparams into the observer's
-// globals, then quantize-dequantize in place: round half to even of
+// state, then quantize-dequantize in place: round half to even of
 // x * (1 / scale), add the zero point, clamp to [qmin, qmax] (here the
 // reduce_range int8 range [-64, 63]), subtract the zero point and multiply
 // by the scale in double.
@@ -204,7 +196,7 @@ func.func @g(%x: memref<8xf32>, %w: memref<4x2xf32>) {
 // CHECK-SAME: (%[[X:.*]]: memref<?xf32>)
 // CHECK-DAG: %[[QMIN:.*]] = arith.constant -6.400000e+01 : f32
 // CHECK-DAG: %[[QMAX:.*]] = arith.constant 6.300000e+01 : f32
-// CHECK: call @__qprep_compute_a()
+// CHECK: call @qprep_rt_qparams(
 // CHECK: scf.for %[[I:.*]] = %c0 to
 // CHECK: memref.load %[[X]][%[[I]]]
 // CHECK: arith.divf %cst{{.*}}, %{{.*}} : f32

@@ -12,12 +12,12 @@
 // RUN:   -shared-libs=%mlir_lib_dir/libmlir_runner_utils.so,%mlir_lib_dir/libmlir_c_runner_utils.so,%qprep_runtime_lib \
 // RUN:   2>&1 | FileCheck %s --check-prefix=BAD
 
-// IR: memref.global "private" constant @pc_name : memref<2xi8> = dense<[112, 99]>
+// IR: memref.global "private" constant @__qprep_names : memref<2xi8> = dense<[112, 99]>
 // IR-LABEL: func.func @model
 // IR: %[[D:.*]] = memref.dim %{{.*}}, %{{.*}} : memref<2x?xf32>
 // IR: %[[NE:.*]] = arith.cmpi ne, %[[D]], %c3
 // IR: scf.if %[[NE]]
-// IR: memref.get_global @pc_name
+// IR: memref.get_global @__qprep_names
 // IR: call @qprep_rt_channel_mismatch(
 // IR: %[[F:.*]] = call @qprep_rt_failed() : () -> i32
 // IR: %[[PASS:.*]] = arith.cmpi eq, %[[F]], %c0_i32
@@ -35,11 +35,19 @@
 // BAD-NEXT: [4, 5, 3]
 
 module {
+  func.func private @qprep_stats(i64, memref<?xf32>, memref<?xf32>) -> i32
+  // qprep_stats for @pc (observer index 0).
+  func.func @stats_pc(%mn: memref<3xf32>, %mx: memref<3xf32>) {
+    %i = arith.constant 0 : i64
+    %a = memref.cast %mn : memref<3xf32> to memref<?xf32>
+    %b = memref.cast %mx : memref<3xf32> to memref<?xf32>
+    %r = call @qprep_stats(%i, %a, %b) : (i64, memref<?xf32>, memref<?xf32>) -> i32
+    return
+  }
   qprep.observer @pc = #qprep.qspec<i8, qscheme = per_channel_affine, ch_axis = 1>
   memref.global "private" constant @x : memref<2x3xf32> = dense<[[1.0, -2.0, 3.0], [4.0, 5.0, -6.0]]>
   memref.global "private" constant @w : memref<2x4xf32> = dense<9.0>
   func.func private @printMemrefF32(memref<*xf32>)
-  func.func private @qprep_stats_pc(memref<3xf32>, memref<3xf32>)
 
   func.func @model(%a: memref<2x3xf32>, %b: memref<2x?xf32>) {
     %0 = qprep.observe %a, @pc : memref<2x3xf32>
@@ -53,7 +61,7 @@ module {
     call @model(%x, %xd) : (memref<2x3xf32>, memref<2x?xf32>) -> ()
     %mn = memref.alloca() : memref<3xf32>
     %mx = memref.alloca() : memref<3xf32>
-    call @qprep_stats_pc(%mn, %mx) : (memref<3xf32>, memref<3xf32>) -> ()
+    call @stats_pc(%mn, %mx) : (memref<3xf32>, memref<3xf32>) -> ()
     %u = memref.cast %mx : memref<3xf32> to memref<*xf32>
     call @printMemrefF32(%u) : (memref<*xf32>) -> ()
     return
@@ -76,7 +84,7 @@ module {
     call @printNewline() : () -> ()
     %mn = memref.alloca() : memref<3xf32>
     %mx = memref.alloca() : memref<3xf32>
-    call @qprep_stats_pc(%mn, %mx) : (memref<3xf32>, memref<3xf32>) -> ()
+    call @stats_pc(%mn, %mx) : (memref<3xf32>, memref<3xf32>) -> ()
     %u = memref.cast %mx : memref<3xf32> to memref<*xf32>
     call @printMemrefF32(%u) : (memref<*xf32>) -> ()
     return

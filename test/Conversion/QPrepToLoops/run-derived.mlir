@@ -25,6 +25,43 @@
 // CHECK-NEXT: [0, 1, -3]
 
 module {
+  func.func private @qprep_qparams(i64, memref<?xf32>, memref<?xi64>, memref<?xf32>) -> i32
+  // qprep_qparams for @bias (observer index 2).
+  func.func @qparams_bias(%s: memref<2xf32>, %z: memref<2xi64>, %zf: memref<2xf32>) -> i32 {
+    %i = arith.constant 2 : i64
+    %a = memref.cast %s : memref<2xf32> to memref<?xf32>
+    %b = memref.cast %z : memref<2xi64> to memref<?xi64>
+    %d = memref.cast %zf : memref<2xf32> to memref<?xf32>
+    %r = call @qprep_qparams(%i, %a, %b, %d) : (i64, memref<?xf32>, memref<?xi64>, memref<?xf32>) -> i32
+    return %r : i32
+  }
+  // qprep_qparams for @custom (observer index 7).
+  func.func @qparams_custom(%s: memref<2xf32>, %z: memref<2xi64>, %zf: memref<2xf32>) -> i32 {
+    %i = arith.constant 7 : i64
+    %a = memref.cast %s : memref<2xf32> to memref<?xf32>
+    %b = memref.cast %z : memref<2xi64> to memref<?xi64>
+    %d = memref.cast %zf : memref<2xf32> to memref<?xf32>
+    %r = call @qprep_qparams(%i, %a, %b, %d) : (i64, memref<?xf32>, memref<?xi64>, memref<?xf32>) -> i32
+    return %r : i32
+  }
+  // qprep_qparams for @dfresh (observer index 5).
+  func.func @qparams_dfresh(%s: memref<1xf32>, %z: memref<1xi64>, %zf: memref<1xf32>) -> i32 {
+    %i = arith.constant 5 : i64
+    %a = memref.cast %s : memref<1xf32> to memref<?xf32>
+    %b = memref.cast %z : memref<1xi64> to memref<?xi64>
+    %d = memref.cast %zf : memref<1xf32> to memref<?xf32>
+    %r = call @qprep_qparams(%i, %a, %b, %d) : (i64, memref<?xf32>, memref<?xi64>, memref<?xf32>) -> i32
+    return %r : i32
+  }
+  // qprep_qparams for @dph (observer index 6).
+  func.func @qparams_dph(%s: memref<1xf32>, %z: memref<1xi64>, %zf: memref<1xf32>) -> i32 {
+    %i = arith.constant 6 : i64
+    %a = memref.cast %s : memref<1xf32> to memref<?xf32>
+    %b = memref.cast %z : memref<1xi64> to memref<?xi64>
+    %d = memref.cast %zf : memref<1xf32> to memref<?xf32>
+    %r = call @qprep_qparams(%i, %a, %b, %d) : (i64, memref<?xf32>, memref<?xi64>, memref<?xf32>) -> i32
+    return %r : i32
+  }
   qprep.observer @act = #qprep.qspec<ui8>
   qprep.observer @w = #qprep.qspec<i8, qscheme = per_channel_symmetric, ch_axis = 0>
   qprep.observer @bias = #qprep.derived<i32, from = [@act, @w], qscheme = per_channel_symmetric, ch_axis = 0>
@@ -39,10 +76,6 @@ module {
   func.func private @printMemrefF32(memref<*xf32>)
   func.func private @printMemrefI64(memref<*xi64>)
   func.func private @qprep_update_qparams()
-  func.func private @qprep_qparams_bias(memref<2xf32>, memref<2xi64>, memref<2xf32>) -> i32
-  func.func private @qprep_qparams_custom(memref<2xf32>, memref<2xi64>, memref<2xf32>) -> i32
-  func.func private @qprep_qparams_dfresh(memref<1xf32>, memref<1xi64>, memref<1xf32>) -> i32
-  func.func private @qprep_qparams_dph(memref<1xf32>, memref<1xi64>, memref<1xf32>) -> i32
   func.func private @printMemrefI32(memref<*xi32>)
 
   func.func @fn(%sa: memref<1xf32>, %za: memref<1xi64>, %sw: memref<2xf32>, %zw: memref<2xi64>) -> (memref<2xf32>, memref<2xi64>) {
@@ -73,15 +106,15 @@ module {
     %z = memref.alloca() : memref<2xi64>
     %zf = memref.alloca() : memref<2xf32>
     call @qprep_update_qparams() : () -> ()
-    %r0 = call @qprep_qparams_bias(%s, %z, %zf) : (memref<2xf32>, memref<2xi64>, memref<2xf32>) -> i32
+    %r0 = call @qparams_bias(%s, %z, %zf) : (memref<2xf32>, memref<2xi64>, memref<2xf32>) -> i32
     call @print(%s, %z) : (memref<2xf32>, memref<2xi64>) -> ()
-    %r1 = call @qprep_qparams_custom(%s, %z, %zf) : (memref<2xf32>, memref<2xi64>, memref<2xf32>) -> i32
+    %r1 = call @qparams_custom(%s, %z, %zf) : (memref<2xf32>, memref<2xi64>, memref<2xf32>) -> i32
     call @print(%s, %z) : (memref<2xf32>, memref<2xi64>) -> ()
     %s1 = memref.alloca() : memref<1xf32>
     %z1 = memref.alloca() : memref<1xi64>
     %zf1 = memref.alloca() : memref<1xf32>
-    %r2 = call @qprep_qparams_dfresh(%s1, %z1, %zf1) : (memref<1xf32>, memref<1xi64>, memref<1xf32>) -> i32
-    %r3 = call @qprep_qparams_dph(%s1, %z1, %zf1) : (memref<1xf32>, memref<1xi64>, memref<1xf32>) -> i32
+    %r2 = call @qparams_dfresh(%s1, %z1, %zf1) : (memref<1xf32>, memref<1xi64>, memref<1xf32>) -> i32
+    %r3 = call @qparams_dph(%s1, %z1, %zf1) : (memref<1xf32>, memref<1xi64>, memref<1xf32>) -> i32
     %rs = memref.alloca() : memref<3xi32>
     %c0 = arith.constant 0 : index
     %c1 = arith.constant 1 : index

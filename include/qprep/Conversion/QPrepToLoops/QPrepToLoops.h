@@ -29,9 +29,10 @@ class ObserverAnalysis;
 
 /// Step 1. Checks what the lowering supports (memref operands, histogram
 /// layouts, fake-quantize on observers with qparams, derive functions),
-/// creates state globals and the generated entry points (qprep_reset,
-/// qprep_update_qparams, qprep_stats_/histogram_/qparams_<obs>; names in
-/// qprep/Runtime/CalibrationABI.h), and sets each observer's `qprep.layout`.
+/// places every observer's state in the state arenas, creates the generated
+/// entry points (qprep_reset, qprep_update_qparams, qprep_qparams,
+/// qprep_stats, qprep_histogram; names in qprep/Runtime/CalibrationABI.h),
+/// and sets each observer's `qprep.layout`.
 /// Emits diagnostics and fails on unsupported input.
 LogicalResult materializeObserverState(ModuleOp module,
                                        const ObserverAnalysis &analysis);
@@ -46,13 +47,14 @@ void populateQPrepToLoopsPatterns(RewritePatternSet &patterns);
 void finalizeObserverLayouts(ModuleOp module);
 
 /// An observer's entry in `qprep.observer_layouts`: what a driver needs to
-/// read it after lowering (names of C-interface functions; empty when the
-/// observer has none of that kind).
+/// read it after lowering through the generated readers
+/// (qprep/Runtime/CalibrationABI.h), which take `index`.
 struct ObserverFunctions {
   std::string observer;
+  int64_t index = 0;
   int64_t channels = 1;
   int64_t bins = 0;
-  std::string qparams, stats, histogram;
+  bool hasStats = false, hasHistogram = false;
 };
 
 /// Reads `qprep.observer_layouts` of a lowered module (at any stage down to

@@ -195,12 +195,16 @@ FailureOr<ObserverAnalysis> ObserverAnalysis::build(ModuleOp module) {
     return failure();
   SmallVector<unsigned> cycle;
   if (failed(orderDependencies(deps, a.order, cycle))) {
+    // Long cycles are shown by their first members.
+    constexpr size_t kShown = 8;
     InFlightDiagnostic diag = a.entries[cycle.front()].op.emitOpError(
         "derives its qparams from itself: ");
-    for (unsigned i : cycle)
+    for (unsigned i : ArrayRef<unsigned>(cycle).take_front(kShown))
       diag << "@" << a.entries[i].op.getSymName() << " -> ";
+    if (cycle.size() > kShown)
+      diag << "... (" << cycle.size() << " observers) -> ";
     diag << "@" << a.entries[cycle.front()].op.getSymName();
-    for (unsigned i : llvm::drop_begin(cycle))
+    for (unsigned i : ArrayRef<unsigned>(cycle).drop_front().take_front(kShown))
       diag.attachNote(a.entries[i].op.getLoc()) << "on the cycle";
     return diag;
   }

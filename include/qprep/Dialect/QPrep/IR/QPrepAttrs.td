@@ -292,44 +292,57 @@ def QPrep_ObserverLayoutAttr : QPrep_Attr<"ObserverLayout", "layout"> {
   let summary = "where lowered calibration code keeps an observer's state";
   let description = [{
     Written on each `qprep.observer` (as `qprep.layout`) by the first step of
-    `convert-qprep-to-loops` and read by its observe-op patterns: the
-    observer's channel count, histogram size, and the symbols of its
-    generated functions and state globals (function names are built in
-    `qprep/Runtime/CalibrationABI.h`). When the conversion is done, the
-    module lists the public part (observer, channels, bins, and the `qparams`,
-    `stats`, `histogram` functions) in `qprep.observer_layouts`, as
-    dictionaries of builtin attributes so that upstream tools (mlir-runner,
-    mlir-translate) still read the lowered module. `guarded`: the module has
-    run-time checks (a per-channel site with a dynamic channel count), so
-    every update first asks the runtime whether a check failed in this call.
+    `convert-qprep-to-loops` and read by its observe-op patterns. The state
+    of all observers lives in a fixed set of module-wide arenas, one per
+    element type and initial value (names in `qprep/Runtime/CalibrationABI.h`),
+    so that the lowered module has the same few symbols however many
+    observers it has. The layout gives the observer's index (its position in
+    `qprep.observer_layouts` and the argument of the generated readers), its
+    channel count and histogram size, and the offset of each piece of its
+    state in its arena (-1: the observer has no such piece):
+
+    * `min` (+inf arena), `max` (-inf arena): one per channel;
+    * `hist` (`bins`), `range` (2: the binning range of the last batch) and
+      `zero_point_f` (one per channel) in the f32 zero arena; `scale` (one
+      per channel) in the f32 one arena: the qparams of the last
+      `qprep_update_qparams`;
+    * `zero_point` (i64 zero arena), `counts` (the histogram's int32
+      sub-histograms, i32 zero arena), `status` (i32 arena of ones:
+      "uncalibrated");
+    * `name`: the observer's name in the constant name table (for run-time
+      errors).
+
+    `guarded`: the module has run-time checks (a per-channel site with a
+    dynamic channel count), so every update first asks the runtime whether a
+    check failed in this call.
+
+    When the conversion is done, the module lists each observer's public
+    layout (observer, index, channels, bins, and whether statistics and a
+    histogram can be read) in `qprep.observer_layouts`, as dictionaries of
+    builtin attributes so that upstream tools (mlir-runner, mlir-translate)
+    still read the lowered module.
 
     ```mlir
     qprep.observer @obs0 = #qprep.qspec<i8> {qprep.layout = #qprep.layout<
-        observer = "obs0", channels = 1, qparams = @qprep_qparams_obs0,
-        stats = @qprep_stats_obs0, compute = @__qprep_compute_obs0,
-        min = @obs0_min, max = @obs0_max, scale = @obs0_scale,
-        zero_point = @obs0_zero_point, zero_point_f = @obs0_zero_point_f,
-        status = @obs0_status>}
+        observer = "obs0", index = 0, channels = 1, min = 0, max = 0,
+        range = 0, scale = 0, zero_point_f = 2, zero_point = 0, status = 0>}
     ```
   }];
   let parameters = (ins
     "::mlir::StringAttr":$observer,
+    "int64_t":$index,
     "int64_t":$channels,
     DefaultValuedParameter<"int64_t", "0">:$bins,
-    "::mlir::FlatSymbolRefAttr":$qparams,
-    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$stats,
-    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$histogram,
-    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$compute,
-    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$min,
-    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$max,
-    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$hist,
-    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$counts,
-    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$range,
-    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$scale,
-    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$zero_point,
-    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$zero_point_f,
-    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$status,
-    OptionalParameter<"::mlir::FlatSymbolRefAttr">:$name,
+    DefaultValuedParameter<"int64_t", "-1">:$min,
+    DefaultValuedParameter<"int64_t", "-1">:$max,
+    DefaultValuedParameter<"int64_t", "-1">:$hist,
+    DefaultValuedParameter<"int64_t", "-1">:$range,
+    DefaultValuedParameter<"int64_t", "-1">:$scale,
+    DefaultValuedParameter<"int64_t", "-1">:$zero_point_f,
+    DefaultValuedParameter<"int64_t", "-1">:$zero_point,
+    DefaultValuedParameter<"int64_t", "-1">:$counts,
+    DefaultValuedParameter<"int64_t", "-1">:$status,
+    DefaultValuedParameter<"int64_t", "-1">:$name,
     DefaultValuedParameter<"bool", "false">:$guarded
   );
   let assemblyFormat = "`<` struct(params) `>`";
