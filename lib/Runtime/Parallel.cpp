@@ -69,8 +69,17 @@ public:
       wake.notify_all();
     }
     work();
-    while (pending.load(std::memory_order_acquire) != 0)
-      cpuRelax();
+    // The parts other threads claimed: spin briefly, then yield the core (on
+    // a busy machine the worker may be waiting for it).
+    auto start = std::chrono::steady_clock::now();
+    for (unsigned spins = 0; pending.load(std::memory_order_acquire) != 0;
+         ++spins) {
+      if ((spins & 63) == 63 && std::chrono::steady_clock::now() - start >
+                                    std::chrono::microseconds(50))
+        std::this_thread::yield();
+      else
+        cpuRelax();
+    }
     return true;
   }
 

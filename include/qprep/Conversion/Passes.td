@@ -244,6 +244,12 @@ def LinalgToKernelsPass : Pass<"qprep-linalg-to-kernels", "::mlir::func::FuncOp"
     * `memref.copy` between unit-innermost-stride memrefs (padding) with
       vector row copies.
 
+    The op initializing a kernel's output just before it (a `linalg.fill`,
+    or a broadcast of a bias along the innermost dimension, as TOSA emits
+    before every conv2d and matmul) is folded into the kernel: the
+    accumulators start from the bias or fill value instead of the output
+    being written and read back.
+
     Every output element is computed by exactly one iteration of the
     outermost loops, with its reduction in the order above (filter index
     order, one multiply-add per term, starting from the output's value, as
@@ -269,7 +275,9 @@ def LinalgToKernelsPass : Pass<"qprep-linalg-to-kernels", "::mlir::func::FuncOp"
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"];
   let statistics = [
-    Statistic<"numKernels", "kernels", "Ops lowered to vector kernels">
+    Statistic<"numKernels", "kernels", "Ops lowered to vector kernels">,
+    Statistic<"numFusedInits", "fused-inits",
+              "Output initializations (fill, bias broadcast) folded into a kernel's accumulators">
   ];
 }
 

@@ -56,8 +56,9 @@ void buildLowerObserversPipeline(OpPassManager &pm,
 
 /// Loops, linalg and vector on memrefs to the LLVM dialect (buffer
 /// deallocation included; with `kernels`, qprep-linalg-to-kernels and
-/// qprep-parallel-to-runtime before convert-linalg-to-loops: the lowered
-/// module then calls libQPrepRuntime's qprep_rt_parallel_for).
+/// qprep-parallel-to-runtime before convert-linalg-to-loops, and buffers
+/// through MLIR's generic allocation functions: the lowered module then
+/// calls libQPrepRuntime's qprep_rt_parallel_for and buffer cache).
 void buildFinalizeToLLVMPipeline(OpPassManager &pm,
                                  const LowerToLLVMOptions &options);
 

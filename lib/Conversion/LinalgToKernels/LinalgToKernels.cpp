@@ -212,6 +212,11 @@ struct TiledKernel {
       loadB;
   std::function<Value(OpBuilder &, Location, Value acc, Value a, Value b)>
       combine;
+  /// When set, the accumulators start from init(col, mask) instead of the
+  /// output's contents (a fused fill or bias broadcast, see fuseInit).
+  std::function<Value(OpBuilder &, Location, Value col, VectorType,
+                      Value mask)>
+      init;
   int64_t work = 0;
 };
 
@@ -272,11 +277,17 @@ void emitTile(OpBuilder &b, Location loc, const TiledKernel &k,
   for (int64_t j = 0; j < v; ++j)
     colsV.push_back(addIndex(b, loc, col0, j * lanes));
   SmallVector<Value> acc;
+  SmallVector<Value> initCols;
+  if (k.init)
+    for (int64_t j = 0; j < v; ++j)
+      initCols.push_back(k.init(b, loc, colsV[j], vt, maskOf(j)));
   for (int64_t i = 0; i < r; ++i)
     for (int64_t j = 0; j < v; ++j)
-      acc.push_back(loadVector(b, loc, vt, k.out,
-                               k.outIndices(b, loc, outer, rowsV[i], colsV[j]),
-                               maskOf(j)));
+      acc.push_back(k.init ? initCols[j]
+                           : loadVector(b, loc, vt, k.out,
+                                        k.outIndices(b, loc, outer, rowsV[i],
+                                                     colsV[j]),
+                                        maskOf(j)));
   SmallVector<Value> result = reductionNest(
       b, loc, k.red, acc,
       [&](OpBuilder &nb, Location nl, ValueRange red,
@@ -889,6 +900,76 @@ bool lowerCopy(OpBuilder &b, memref::CopyOp copy, int64_t lanes,
 }
 
 //===----------------------------------------------------------------------===//
+// Fusing the output's initialization
+//===----------------------------------------------------------------------===//
+
+/// TOSA initializes a convolution's or matmul's output with a broadcast of
+/// the bias (a linalg.generic yielding a 1-D operand indexed by the innermost
+/// dimension) or a fill, in an op of its own, which writes the whole output
+/// once more and makes the kernel read it back. If the op just before `op`
+/// (ignoring ops without memory effects) does that to `out`, returns it and
+/// sets `k.init` to produce the same values in registers; the caller erases
+/// it once the kernel is emitted. The values are the same, so the result is.
+Operation *fuseInit(Operation *op, TiledKernel &k) {
+  Operation *prev = op->getPrevNode();
+  while (prev && isMemoryEffectFree(prev) && prev->getNumRegions() == 0)
+    prev = prev->getPrevNode();
+  auto init = dyn_cast_or_null<linalg::LinalgOp>(prev);
+  if (!init || !init.hasPureBufferSemantics() || init.getNumDpsInits() != 1 ||
+      init.getDpsInits()[0] != k.out ||
+      init.getNumParallelLoops() != init.getNumLoops() ||
+      !init.getMatchingIndexingMap(init.getDpsInitOperand(0)).isIdentity())
+    return nullptr;
+  auto yield = dyn_cast<linalg::YieldOp>(init.getBlock()->getTerminator());
+  if (!yield || yield.getNumOperands() != 1 ||
+      &init.getBlock()->front() != yield.getOperation())
+    return nullptr;
+  auto arg = dyn_cast<BlockArgument>(yield.getOperand(0));
+  Value scalar;
+  if (!arg) {
+    // linalg.map / generic yielding a value defined above (a constant).
+    if (init->getRegion(0).isAncestor(yield.getOperand(0).getParentRegion()) ||
+        !yield.getOperand(0).getType().isF32())
+      return nullptr;
+    scalar = yield.getOperand(0);
+    k.init = [scalar](OpBuilder &b, Location loc, Value, VectorType vt,
+                      Value) -> Value {
+      return vector::BroadcastOp::create(b, loc, vt, scalar);
+    };
+    return init;
+  }
+  if (arg.getOwner() != init.getBlock() ||
+      arg.getArgNumber() >= init.getNumDpsInputs())
+    return nullptr;
+  OpOperand *source = init.getDpsInputOperand(arg.getArgNumber());
+  if (init.isScalar(source)) { // linalg.fill
+    if (!source->get().getType().isF32())
+      return nullptr;
+    scalar = source->get();
+    k.init = [scalar](OpBuilder &b, Location loc, Value, VectorType vt,
+                      Value) -> Value {
+      return vector::BroadcastOp::create(b, loc, vt, scalar);
+    };
+    return init;
+  }
+  // A bias: a 1-D f32 memref indexed by the innermost (channel) dimension.
+  AffineMap map = init.getMatchingIndexingMap(source);
+  auto biasType = dyn_cast<MemRefType>(source->get().getType());
+  if (!biasType || biasType.getRank() != 1 || !biasType.hasStaticShape() ||
+      !biasType.getElementType().isF32() || !innerStrideOne(biasType) ||
+      biasType.getDimSize(0) != k.cols || map.getNumResults() != 1 ||
+      map.getResult(0) !=
+          getAffineDimExpr(init.getNumLoops() - 1, op->getContext()))
+    return nullptr;
+  Value bias = source->get();
+  k.init = [bias](OpBuilder &b, Location loc, Value col, VectorType vt,
+                  Value mask) -> Value {
+    return loadVector(b, loc, vt, bias, {col}, mask);
+  };
+  return init;
+}
+
+//===----------------------------------------------------------------------===//
 // The pass
 //===----------------------------------------------------------------------===//
 
@@ -902,24 +983,45 @@ struct LinalgToKernelsPass
                                "and registers >= 4");
       return signalPassFailure();
     }
+    // Tiled kernels first (they may absorb the elementwise op that
+    // initializes their output), then elementwise ops and copies.
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
       if (isa<linalg::LinalgOp, memref::CopyOp>(op))
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
-    for (Operation *op : ops) {
-      rewriter.setInsertionPoint(op);
-      if (lower(rewriter, op)) {
-        rewriter.eraseOp(op);
-        ++numKernels;
+    llvm::SmallPtrSet<Operation *, 16> erased;
+    for (bool tiled : {true, false})
+      for (Operation *op : ops) {
+        if (erased.contains(op))
+          continue;
+        rewriter.setInsertionPoint(op);
+        Operation *fused = nullptr;
+        if (lower(rewriter, op, tiled, fused)) {
+          rewriter.eraseOp(op);
+          erased.insert(op);
+          if (fused) {
+            rewriter.eraseOp(fused);
+            erased.insert(fused);
+            ++numFusedInits;
+          }
+          ++numKernels;
+        }
       }
-    }
   }
 
-  bool lower(OpBuilder &b, Operation *op) {
+  /// Lowers `op` if it is a tiled kernel (`tiled`) or an elementwise op or
+  /// copy (`!tiled`); `fused` is set to an init op the kernel absorbed.
+  bool lower(OpBuilder &b, Operation *op, bool tiled, Operation *&fused) {
     Location loc = op->getLoc();
     std::optional<TiledKernel> k;
+    bool isTiled = isa<linalg::Conv2DNhwcHwcfOp, linalg::MatmulOp,
+                       linalg::BatchMatmulOp, linalg::DepthwiseConv2DNhwcHwcOp,
+                       linalg::DepthwiseConv2DNhwcHwcmOp,
+                       linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(op);
+    if (isTiled != tiled)
+      return false;
     if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
       if (!linalgOp.hasPureBufferSemantics())
         return false;
@@ -981,6 +1083,8 @@ struct LinalgToKernelsPass
     }
     if (!k)
       return false;
+    // The hwcm-as-hwc views are created before the op; look past them.
+    fused = fuseInit(op, *k);
     emitTiledKernel(b, loc, *k, lanes, registers, parallelThreshold);
     return true;
   }

@@ -69,7 +69,11 @@ void mlir::qprep::buildFinalizeToLLVMPipeline(
   // tosa.erf in GELU) become libm calls, which the JIT resolves.
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  // With the kernels, buffers come from libQPrepRuntime's cache of freed
+  // blocks (include/qprep/Runtime/QPrepAlloc.h): no page faults per call.
+  memrefToLLVM.useGenericFunctions = options.kernels;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());

@@ -318,3 +318,43 @@ func.func @untouched(%ta: tensor<4x4xf32>, %tc: tensor<4x4xf32>, %d: memref<?x4x
   memref.copy %m, %m2 : memref<4x4xf32> to memref<4x4xf32>
   return %0 : tensor<4x4xf32>
 }
+
+// -----
+
+// The op that initializes a kernel's output right before it is folded into
+// the accumulators: a bias broadcast along the channels (TOSA's conv2d), a
+// fill (TOSA's matmul, pooling). Not when something in between may touch
+// memory.
+#bias = affine_map<(d0, d1, d2, d3) -> (d3)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func @fused_inits
+// CHECK-NOT:   linalg.generic
+// CHECK:       scf.parallel
+// CHECK:         %[[B0:.*]] = vector.load %arg2[%c0] : memref<16xf32>, vector<16xf32>
+// CHECK-NOT:     vector.load %arg3
+// CHECK:         scf.for {{.*}} iter_args(%{{.*}} = %[[B0]], %{{.*}} = %[[B0]],
+// CHECK:       %[[Z:.*]] = vector.broadcast %arg6 : f32 to vector<16xf32>
+// CHECK:       scf.for {{.*}} iter_args(%{{.*}} = %[[Z]]
+// CHECK:       %[[FLAT:.*]] = memref.collapse_shape %arg5
+// CHECK:       vector.store %{{.*}}, %[[FLAT]]
+// CHECK:       memref.store
+// CHECK:       vector.load %arg5[%c0, %c0]
+// CHECK-NOT:   linalg.fill
+func.func @fused_inits(%x: memref<1x6x6x8xf32>, %w: memref<3x3x8x16xf32>, %b: memref<16xf32>, %out: memref<1x4x4x16xf32>,
+                       %a: memref<4x8xf32>, %c: memref<4x16xf32>, %zero: f32, %m: memref<8x16xf32>) {
+  linalg.generic {indexing_maps = [#bias, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%b : memref<16xf32>) outs(%out : memref<1x4x4x16xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  }
+  linalg.conv_2d_nhwc_hwcf ins(%x, %w : memref<1x6x6x8xf32>, memref<3x3x8x16xf32>) outs(%out : memref<1x4x4x16xf32>)
+  %c4 = memref.alloc() : memref<4x16xf32>
+  linalg.fill ins(%zero : f32) outs(%c4 : memref<4x16xf32>)
+  linalg.matmul ins(%a, %m : memref<4x8xf32>, memref<8x16xf32>) outs(%c4 : memref<4x16xf32>)
+  // A store between the fill and the matmul: the fill stays.
+  %i0 = arith.constant 0 : index
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x16xf32>)
+  memref.store %zero, %m[%i0, %i0] : memref<8x16xf32>
+  linalg.matmul ins(%a, %m : memref<4x8xf32>, memref<8x16xf32>) outs(%c : memref<4x16xf32>)
+  return
+}
