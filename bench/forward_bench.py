@@ -16,6 +16,9 @@ usage: PYTHONPATH=build/python_packages /usr/bin/python3 bench/forward_bench.py
   torch eager. Also on 2 threads (torch.set_num_threads(2)).
 * --layers: every distinct conv shape of ResNet-18, qprep vs torch conv2d,
   one thread.
+* --exported resnet18,mobilenet_v2: torchvision models through qprep.torch's
+  exporter (NCHW input, torch's BN fuser), qprep's forward() (which returns
+  the outputs) vs torch eager on the same model.
 * on more than one thread, also qprep on N threads against qprep on one
   (interleaved on the same compiled model): the threads' speed-up.
 
@@ -143,6 +146,8 @@ def main():
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--layers", action="store_true")
     ap.add_argument("--skip-resnet", action="store_true")
+    ap.add_argument("--exported", default="resnet18,mobilenet_v2",
+                    help="torchvision models to export with qprep.torch (comma list, '' for none)")
     args = ap.parse_args()
     threads = [int(t) for t in args.threads.split(",")]
     print(f"torch {torch.__version__}, {os.cpu_count()} cores, load average "
@@ -203,10 +208,48 @@ def main():
         print(f"{'':<34}   logits: max |qprep - float64| {abs(logits - exact).max():.2e}, "
               f"max |torch - float64| {abs(ref - exact).max():.2e}, max |logit| {abs(exact).max():.2f}")
 
+    for name in [m for m in args.exported.split(",") if m]:
+        exported_case(name, threads, args.pairs)
+
     with tempfile.TemporaryDirectory() as tmp:
         bw = read_bandwidth(tmp)
     print(f"read bandwidth (512 MiB, read-only loop): median {bw[0]:.1f} GB/s "
           f"(min {bw[1]:.1f}, max {bw[2]:.1f}) after; load average {os.getloadavg()[0]:.1f}")
+
+
+def exported_case(name, threads, pairs):
+    """A torchvision model through qprep.torch's exporter (NCHW input, batch
+    norms folded by torch's fuser), qprep's forward() (which returns the
+    outputs) against torch eager on the same model."""
+    import qprep.torch as qt
+    torch.manual_seed(0)
+    model = getattr(torchvision.models, name)().eval()
+    x = torch.randn(1, 3, 224, 224, generator=torch.Generator().manual_seed(1))
+    t0 = time.perf_counter()
+    exported = qt.export(model, (x,))
+    t1 = time.perf_counter()
+    cal = exported.calibrator()
+    print(f"{name} (qprep.torch export): export {t1 - t0:.2f} s, lower + JIT "
+          f"{time.perf_counter() - t1:.2f} s", flush=True)
+    xn = x.numpy()
+    for t in threads:
+        cal.threads = t
+        torch.set_num_threads(t)
+
+        def ours():
+            cal.forward(xn)
+
+        def theirs():
+            with torch.no_grad():
+                model(x)
+        report(f"{name} (exported) forward", interleaved(ours, theirs, pairs, cpu=t == 1),
+               2 if t == 1 else None, t)
+    (out,) = cal.forward(xn)
+    with torch.no_grad():
+        ref = model(x).numpy()
+        exact = model.double()(x.double()).numpy()
+    print(f"{'':<34}   outputs: max |qprep - float64| {abs(out - exact).max():.2e}, "
+          f"max |torch - float64| {abs(ref - exact).max():.2e}, max |output| {abs(exact).max():.3g}")
 
 
 if __name__ == "__main__":
